@@ -1,0 +1,110 @@
+import * as pulumi from "@pulumi/pulumi";
+import { delegatingProvider } from "./delegate";
+import type { ConnectionArgs } from "./connectionArgs";
+
+export interface ClusterNodeSetArgs {
+  /** Number of hosts; may change in place. */
+  size: pulumi.Input<number>;
+  /** Host class id or name; must match the template's. Changing it replaces the cluster. */
+  hostClass?: pulumi.Input<string>;
+}
+
+export interface ClusterTimeouts {
+  /** How long create waits for READY. Default 60m. */
+  create?: pulumi.Input<string>;
+  /** How long a resize waits for the node sets to converge. Default 30m. */
+  update?: pulumi.Input<string>;
+  /** How long delete waits until the service has removed the cluster. Default 30m. */
+  delete?: pulumi.Input<string>;
+}
+
+export interface ClusterArgs {
+  /** Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster. */
+  template: pulumi.Input<string>;
+  /** Plain values, packed into the type each template parameter declares. Changing them replaces the cluster. */
+  templateParameters?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /** Node sets by name; unset ones take the template's defaults. */
+  nodeSets?: pulumi.Input<Record<string, pulumi.Input<ClusterNodeSetArgs>>>;
+  /** A DNS label naming the cluster (not unique on the service). */
+  name?: pulumi.Input<string>;
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  connection?: pulumi.Input<ConnectionArgs>;
+  timeouts?: pulumi.Input<ClusterTimeouts>;
+}
+
+export interface ClusterCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+const provider = delegatingProvider("dist/provider/resources/clusterProvider");
+
+const OUTPUTS = [
+  "clusterId",
+  "templateId",
+  "effectiveTemplateParameters",
+  "parameterTypes",
+  "effectiveNodeSets",
+  "observedNodeSets",
+  "state",
+  "conditions",
+  "apiUrl",
+  "consoleUrl",
+  "hub",
+  "kubeconfig",
+  "password",
+  "templateDefaults",
+] as const;
+
+/** Secret outputs: the engine encrypts them in the state and masks them in output. */
+export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "password", "connection"];
+
+/**
+ * An OpenShift cluster ordered from the fulfillment service (`fulfillment.v1.Clusters`).
+ * Create waits until the cluster is READY; a resize waits until the hub reports the new
+ * sizes; delete waits until the service has removed it.
+ */
+export class Cluster extends pulumi.dynamic.Resource {
+  declare readonly clusterId: pulumi.Output<string>;
+  declare readonly template: pulumi.Output<string>;
+  declare readonly templateId: pulumi.Output<string>;
+  declare readonly templateParameters: pulumi.Output<Record<string, unknown> | undefined>;
+  declare readonly effectiveTemplateParameters: pulumi.Output<Record<string, unknown>>;
+  declare readonly nodeSets: pulumi.Output<Record<string, { size: number; hostClass?: string }> | undefined>;
+  declare readonly effectiveNodeSets: pulumi.Output<Record<string, { size: number; hostClass: string }>>;
+  /** Node sets as the hub reports them. */
+  declare readonly observedNodeSets: pulumi.Output<Record<string, { size: number; hostClass: string }>>;
+  declare readonly name: pulumi.Output<string | undefined>;
+  declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
+  /** UNSPECIFIED, PROGRESSING, READY or FAILED. */
+  declare readonly state: pulumi.Output<string>;
+  declare readonly conditions: pulumi.Output<ClusterCondition[]>;
+  declare readonly apiUrl: pulumi.Output<string>;
+  declare readonly consoleUrl: pulumi.Output<string>;
+  /** The hub the cluster landed on; empty unless the token may read the admin API. */
+  declare readonly hub: pulumi.Output<string>;
+  declare readonly kubeconfig: pulumi.Output<string>;
+  declare readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = { ...args };
+    if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
+    for (const output of OUTPUTS) props[output] = undefined;
+    super(
+      provider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CLUSTER_SECRET_OUTPUTS] },
+      "fulfillment",
+      "Cluster",
+    );
+  }
+
+  /** Looks up an existing cluster by id without managing it. */
+  static get(name: string, id: pulumi.Input<string>, args?: { connection?: pulumi.Input<ConnectionArgs> }, opts?: pulumi.CustomResourceOptions): Cluster {
+    return new Cluster(name, { ...(args ?? {}) } as ClusterArgs, { ...opts, id });
+  }
+}

@@ -1,0 +1,210 @@
+// The Cluster resource's shapes and the pure rules that map between what the user wrote
+// and what the server stores. The server fills in values the user did not write
+// (defaulted parameters and node sets, host class ids, a template name rewritten to its
+// id); these rules make sure those never show up as changes or drift.
+import { z } from "zod";
+import { connectionSchema, dnsLabelSchema, labelsSchema, sameJson } from "./common";
+
+export const DEFAULT_TIMEOUTS = { create: "60m", update: "30m", delete: "30m" } as const;
+
+const durationSchema = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, { message: "write durations like '90s', '45m' or '1h30m'" });
+
+export const nodeSetInputSchema = z.strictObject({
+  size: z
+    .number({ message: "expected a positive integer" })
+    .int({ message: "expected a positive integer" })
+    .positive({ message: "expected a positive integer (the server refuses size 0)" })
+    .max(2_147_483_647, { message: "must fit in an int32" }),
+  hostClass: z.string().min(1, { message: "leave hostClass out to use the template's host class" }).optional(),
+});
+
+export const clusterInputsSchema = z.object({
+  template: z
+    .string({ message: "set template to a template id such as 'ocp_4_17_small' (or its name)" })
+    .min(1, { message: "set template to a template id such as 'ocp_4_17_small' (or its name)" }),
+  templateParameters: z.record(z.string(), z.unknown()).optional(),
+  nodeSets: z.record(z.string().min(1), nodeSetInputSchema).optional(),
+  name: dnsLabelSchema.optional(),
+  labels: labelsSchema,
+  connection: connectionSchema,
+  timeouts: z
+    .strictObject({ create: durationSchema.optional(), update: durationSchema.optional(), delete: durationSchema.optional() })
+    .optional(),
+});
+
+export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
+export type NodeSetInput = z.infer<typeof nodeSetInputSchema>;
+export interface NodeSetState {
+  hostClass: string;
+  size: number;
+}
+export type ClusterStateName = "UNSPECIFIED" | "PROGRESSING" | "READY" | "FAILED";
+export interface ConditionState {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** What the provider stores as outputs: the user's view plus everything observed. */
+export interface ClusterOutputs extends ClusterInputs {
+  clusterId: string;
+  /** The template id the server resolved `template` to. */
+  templateId: string;
+  /** All parameters as stored by the server, defaults included. */
+  effectiveTemplateParameters: Record<string, unknown>;
+  /** Type URL of each stored parameter. */
+  parameterTypes: Record<string, string>;
+  /** All node sets as stored by the server (defaults and host class ids filled in). */
+  effectiveNodeSets: Record<string, NodeSetState>;
+  /** Node sets as the hub reports them (status). */
+  observedNodeSets: Record<string, NodeSetState>;
+  state: ClusterStateName;
+  conditions: ConditionState[];
+  apiUrl: string;
+  consoleUrl: string;
+  hub: string;
+  kubeconfig: string;
+  password: string;
+  /** The template's defaults when the cluster was last read, to tell defaults from choices. */
+  templateDefaults: { parameters: Record<string, unknown>; nodeSets: Record<string, NodeSetState> };
+}
+
+export interface ClusterDiff {
+  changes: boolean;
+  replaces: string[];
+  /** Human-readable reasons, keyed by property path. */
+  changed: Record<string, "update" | "replace">;
+}
+
+type Equal = (name: string, a: unknown, b: unknown) => boolean;
+
+/**
+ * Compares the desired inputs with the stored outputs. Replace: template,
+ * templateParameters, a node set's hostClass. Update: sizes, node sets added or removed,
+ * name, labels, and the settings that only live in Pulumi (connection, timeouts).
+ */
+export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqual: Equal = defaultEqual): ClusterDiff {
+  const changed: ClusterDiff["changed"] = {};
+  if (news.template !== olds.template && news.template !== olds.templateId) changed.template = "replace";
+
+  const desiredParams = news.templateParameters ?? {};
+  const storedParams = olds.effectiveTemplateParameters ?? {};
+  for (const [key, value] of Object.entries(desiredParams)) {
+    if (!(key in storedParams) || !paramsEqual(key, value, storedParams[key])) changed[`templateParameters.${key}`] = "replace";
+  }
+  for (const key of Object.keys(olds.templateParameters ?? {})) {
+    // A value the user used to set and no longer does: the server keeps the old value,
+    // which only a new cluster can change.
+    if (key in desiredParams) continue;
+    const defaults = olds.templateDefaults?.parameters ?? {};
+    if (key in defaults && key in storedParams && paramsEqual(key, defaults[key], storedParams[key])) continue;
+    changed[`templateParameters.${key}`] = "replace";
+  }
+
+  const desiredSets = news.nodeSets ?? {};
+  const storedSets = olds.effectiveNodeSets ?? {};
+  for (const [key, desired] of Object.entries(desiredSets)) {
+    const stored = storedSets[key];
+    if (!stored) {
+      changed[`nodeSets.${key}`] = "update";
+      continue;
+    }
+    if (desired.hostClass !== undefined && desired.hostClass !== stored.hostClass) {
+      changed[`nodeSets.${key}.hostClass`] = "replace";
+    }
+    if (desired.size !== stored.size) changed[`nodeSets.${key}.size`] = "update";
+  }
+  for (const key of Object.keys(olds.nodeSets ?? {})) {
+    if (!(key in desiredSets) && key in storedSets) changed[`nodeSets.${key}`] = "update";
+  }
+
+  if ((news.name ?? "") !== (olds.name ?? "")) changed.name = "update";
+  if (!sameJson(news.labels ?? {}, olds.labels ?? {})) changed.labels = "update";
+  if (!sameJson(news.connection ?? {}, olds.connection ?? {})) changed.connection = "update";
+  if (!sameJson(news.timeouts ?? {}, olds.timeouts ?? {})) changed.timeouts = "update";
+
+  const replaces = [
+    ...new Set(
+      Object.entries(changed)
+        .filter(([, kind]) => kind === "replace")
+        .map(([path]) => path.split(".")[0]),
+    ),
+  ];
+  return { changes: Object.keys(changed).length > 0, replaces, changed };
+}
+
+function defaultEqual(_name: string, a: unknown, b: unknown): boolean {
+  return sameJson(a, b);
+}
+
+/**
+ * The node sets to send in an Update of `spec.node_sets`: every stored node set keeps
+ * its stored host class id (the server refuses anything else), sizes come from the
+ * program, node sets the user removed are dropped, and node sets the server defaulted
+ * (never written by the user) are kept as they are.
+ */
+export function nodeSetsForUpdate(
+  stored: Record<string, NodeSetState>,
+  previouslyDeclared: Record<string, NodeSetInput>,
+  desired: Record<string, NodeSetInput>,
+  templateHostClasses: Record<string, string>,
+): Record<string, NodeSetState> {
+  const result: Record<string, NodeSetState> = {};
+  for (const [key, current] of Object.entries(stored)) {
+    if (key in desired) result[key] = { hostClass: current.hostClass, size: desired[key].size };
+    else if (!(key in previouslyDeclared)) result[key] = { ...current };
+  }
+  for (const [key, wanted] of Object.entries(desired)) {
+    if (!(key in result)) {
+      result[key] = { hostClass: wanted.hostClass ?? templateHostClasses[key] ?? "", size: wanted.size };
+    }
+  }
+  return result;
+}
+
+/**
+ * The user's view of the server's node sets, for refresh and adoption: the node sets the
+ * user declared (with the server's sizes); a node set the user never declared appears
+ * only if its size moved away from the template default, which is drift worth showing.
+ */
+export function userViewOfNodeSets(
+  stored: Record<string, NodeSetState>,
+  declared: Record<string, NodeSetInput> | undefined,
+  templateDefaults: Record<string, NodeSetState> | undefined,
+): Record<string, NodeSetInput> | undefined {
+  const view: Record<string, NodeSetInput> = {};
+  for (const [key, current] of Object.entries(stored)) {
+    const mine = declared?.[key];
+    if (mine) {
+      view[key] = mine.hostClass !== undefined ? { size: current.size, hostClass: current.hostClass } : { size: current.size };
+    } else if (declared !== undefined && templateDefaults?.[key] && templateDefaults[key].size !== current.size) {
+      view[key] = { size: current.size };
+    } else if (declared === undefined) {
+      // Adoption: nothing is known about what the user wrote; show what differs from the template.
+      if (!templateDefaults?.[key] || templateDefaults[key].size !== current.size) view[key] = { size: current.size };
+    }
+  }
+  if (declared !== undefined) {
+    // A declared node set the server no longer has is drift: leave it out so the next up re-adds it.
+  }
+  return Object.keys(view).length || declared ? view : undefined;
+}
+
+/** The user's view of stored parameters: the ones they declared, and any that differ from the template default. */
+export function userViewOfParameters(
+  stored: Record<string, unknown>,
+  declared: Record<string, unknown> | undefined,
+  defaults: Record<string, unknown>,
+  paramsEqual: Equal = defaultEqual,
+): Record<string, unknown> | undefined {
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(stored)) {
+    if (declared && key in declared) view[key] = value;
+    else if (!(key in defaults) || !paramsEqual(key, value, defaults[key])) view[key] = value;
+  }
+  return Object.keys(view).length || declared ? view : undefined;
+}

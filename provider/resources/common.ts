@@ -1,0 +1,126 @@
+// Helpers shared by the resource implementations (loaded inside the provider process).
+import { z } from "zod";
+import type * as pulumi from "@pulumi/pulumi";
+import { clientFor, type FulfillmentClient } from "../client";
+import { connectionInputSchema, type ConnectionInput } from "../connection";
+import { stackConfigConnection } from "./stackConfig";
+
+/** The engine's placeholder for a value not known until apply (preview of new resources). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (isUnknown(current)) return current;
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * Validates inputs with zod and returns Pulumi check failures whose reasons name the
+ * full path (`nodeSets.workers.size: ...`). Issues on values not yet known are ignored.
+ */
+export function validateInputs<T>(
+  schema: z.ZodType<T>,
+  inputs: unknown,
+): { value?: T; failures: pulumi.dynamic.CheckFailure[] } {
+  const result = schema.safeParse(inputs);
+  if (result.success) return { value: result.data, failures: [] };
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path;
+    if (path.some((_, i) => isUnknown(valueAt(inputs, path.slice(0, i + 1))))) continue;
+    const where = path.length ? path.map(String).join(".") : "(inputs)";
+    failures.push({ property: String(path[0] ?? ""), reason: `${where}: ${issue.message}` });
+  }
+  return { failures };
+}
+
+/** Removes undefined values (Pulumi's Struct conversion rejects them). */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value && typeof value === "object" && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
+    return out as T;
+  }
+  return value;
+}
+
+export const connectionSchema = connectionInputSchema.optional();
+
+export function clientForInputs(inputs: { connection?: ConnectionInput }): FulfillmentClient {
+  return clientFor(inputs.connection, stackConfigConnection());
+}
+
+/**
+ * An error the Node.js dynamic provider host turns into the engine's "resource init
+ * failure": the id and properties reach the state, so the next up/destroy acts on an
+ * object that exists instead of orphaning it. `__provider` must be carried over or
+ * later operations on the resource cannot load its provider.
+ */
+export function initFailure(
+  id: string,
+  outs: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+  reason: string,
+): Error {
+  const error = new Error(reason) as Error & { id: string; properties: Record<string, unknown>; reasons: string[] };
+  error.id = id;
+  error.properties = compact({ ...outs, __provider: inputs.__provider });
+  error.reasons = [reason];
+  return error;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Progress lines from a provider reach the engine's diagnostics (and `pulumi up`'s output) through stdout. */
+export function progress(kind: string, name: string, line: string): void {
+  process.stdout.write(`${kind} ${name}: ${line}\n`);
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
+export const labelsSchema = z
+  .record(
+    z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+      message: "label keys look like 'team' or 'example.com/team' (letters, digits, '-', '_', '.')",
+    }),
+    z.string({ message: "label values must be strings; quote numbers and booleans" }),
+  )
+  .optional();
+
+export const dnsLabelSchema = z
+  .string()
+  .max(63, { message: "must be at most 63 characters (a DNS label)" })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    message: "must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+  });

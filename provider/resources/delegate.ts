@@ -1,0 +1,46 @@
+// Pulumi serializes each dynamic provider's code into the state. The object built here
+// captures nothing but a module path: every method requires the real implementation
+// from the installed package at run time, so no client, credential or large module is
+// ever serialized, and provider fixes reach existing stacks without a replace.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The package name the serialized providers require at run time. */
+export const PACKAGE = "pulumi-fulfillment";
+
+export interface ProviderImplementation {
+  check?: pulumi.dynamic.ResourceProvider["check"];
+  diff?: pulumi.dynamic.ResourceProvider["diff"];
+  create: pulumi.dynamic.ResourceProvider["create"];
+  read?: pulumi.dynamic.ResourceProvider["read"];
+  update?: pulumi.dynamic.ResourceProvider["update"];
+  delete?: pulumi.dynamic.ResourceProvider["delete"];
+}
+
+/** `implementationModule` is relative to the package root, e.g. `dist/provider/resources/clusterProvider`. */
+export function delegatingProvider(implementationModule: string): pulumi.dynamic.ResourceProvider {
+  const modulePath = `pulumi-fulfillment/${implementationModule}`;
+  return {
+    async configure(req: pulumi.dynamic.ConfigureRequest) {
+      require("pulumi-fulfillment/dist/provider/resources/stackConfig").rememberStackConfig(req.config);
+    },
+    async check(olds: any, news: any) {
+      const impl = require(modulePath);
+      return impl.check ? impl.check(olds, news) : { inputs: news };
+    },
+    async diff(id: string, olds: any, news: any) {
+      return require(modulePath).diff(id, olds, news);
+    },
+    async create(inputs: any) {
+      return require(modulePath).create(inputs);
+    },
+    async read(id: string, props: any) {
+      return require(modulePath).read(id, props);
+    },
+    async update(id: string, olds: any, news: any) {
+      return require(modulePath).update(id, olds, news);
+    },
+    async delete(id: string, props: any) {
+      return require(modulePath).delete(id, props);
+    },
+  };
+}

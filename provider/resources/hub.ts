@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import { delegatingProvider } from "./delegate";
+import type { ConnectionArgs } from "./connectionArgs";
+
+export interface HubArgs {
+  /** The id the hub is registered under (e.g. `prod-hub-01`). Changing it replaces the hub. */
+  hubId: pulumi.Input<string>;
+  /** The kubeconfig's content (not a path); kept secret. */
+  kubeconfig: pulumi.Input<string>;
+  /** Namespace in the hub where the service creates ClusterOrder objects. */
+  namespace: pulumi.Input<string>;
+  name?: pulumi.Input<string>;
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Hubs live in the admin API: the token must be an admin's. */
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+const provider = delegatingProvider("dist/provider/resources/hubProvider");
+
+/** A management cluster registered with the fulfillment service (`private.v1.Hubs`). */
+export class Hub extends pulumi.dynamic.Resource {
+  declare readonly hubId: pulumi.Output<string>;
+  declare readonly kubeconfig: pulumi.Output<string>;
+  declare readonly namespace: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string | undefined>;
+  declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly creationTimestamp: pulumi.Output<string>;
+
+  constructor(name: string, args: HubArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = { ...args, creationTimestamp: undefined };
+    if (args?.kubeconfig !== undefined) props.kubeconfig = pulumi.secret(args.kubeconfig);
+    if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
+    super(
+      provider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig", "connection"] },
+      "fulfillment",
+      "Hub",
+    );
+  }
+
+  /** Looks up a registered hub by id without managing it. */
+  static get(name: string, id: pulumi.Input<string>, args?: { connection?: pulumi.Input<ConnectionArgs> }, opts?: pulumi.CustomResourceOptions): Hub {
+    return new Hub(name, { ...(args ?? {}) } as HubArgs, { ...opts, id });
+  }
+}

@@ -1,0 +1,161 @@
+// The Hub resource's provider (private.v1.Hubs, admin API). The kubeconfig is content,
+// not a path, and is only ever handled as a secret.
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
+import type { Hub as HubMessage } from "../../proto/gen/private/v1/hub_type_pb";
+import { isAlreadyExists, isNotFound } from "../errors";
+import { clientForInputs, compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
+
+const kubeconfigSchema = z
+  .string({ message: "pass the kubeconfig's content (YAML text), not a path; e.g. fs.readFileSync(path, 'utf8')" })
+  .min(1, { message: "the kubeconfig content is empty" })
+  .superRefine((text, ctx) => {
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `is not valid YAML (${(error as Error).message.split("\n")[0]}); pass the kubeconfig's content, not a path` });
+      return;
+    }
+    const config = doc as { clusters?: unknown[]; contexts?: unknown[]; users?: unknown[] } | null;
+    if (!config || typeof config !== "object" || !Array.isArray(config.clusters) || config.clusters.length === 0) {
+      ctx.addIssue({ code: "custom", message: "is not a kubeconfig: it has no 'clusters' entry; pass the content of a kubeconfig file" });
+    } else if (!Array.isArray(config.users) || config.users.length === 0) {
+      ctx.addIssue({ code: "custom", message: "has no 'users' entry: the service needs credentials to create ClusterOrders in the hub" });
+    }
+  });
+
+export const hubInputsSchema = z.object({
+  hubId: z
+    .string({ message: "set hubId, the id the hub is registered under (e.g. 'prod-hub-01')" })
+    .min(1, { message: "set hubId, the id the hub is registered under (e.g. 'prod-hub-01')" })
+    .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: "use letters, digits, '-', '_' and '.' (e.g. 'prod-hub-01')" }),
+  kubeconfig: kubeconfigSchema,
+  namespace: dnsLabelSchema,
+  name: dnsLabelSchema.optional(),
+  labels: labelsSchema,
+  connection: connectionSchema,
+});
+export type HubInputs = z.infer<typeof hubInputsSchema>;
+export interface HubOutputs extends HubInputs {
+  creationTimestamp: string;
+}
+
+function parse(news: unknown): HubInputs {
+  const { value, failures } = validateInputs(hubInputsSchema, news);
+  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
+  return value;
+}
+
+function toOutputs(inputs: HubInputs, hub: HubMessage): HubOutputs {
+  return compact({
+    ...inputs,
+    hubId: hub.id,
+    kubeconfig: Buffer.from(hub.kubeconfig).toString("utf8"),
+    namespace: hub.namespace,
+    name: hub.metadata?.name || undefined,
+    labels: Object.keys(hub.metadata?.labels ?? {}).length ? { ...hub.metadata!.labels } : undefined,
+    creationTimestamp: hub.metadata?.creationTimestamp
+      ? new Date(Number(hub.metadata.creationTimestamp.seconds) * 1000).toISOString()
+      : "",
+  });
+}
+
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  const { failures } = validateInputs(hubInputsSchema, news);
+  return { inputs: news, failures };
+}
+
+export async function diff(_id: string, olds: HubOutputs, news: HubInputs): Promise<pulumi.dynamic.DiffResult> {
+  const replaces = news.hubId !== olds.hubId ? ["hubId"] : [];
+  const changed =
+    replaces.length > 0 ||
+    news.kubeconfig !== olds.kubeconfig ||
+    news.namespace !== olds.namespace ||
+    (news.name ?? "") !== (olds.name ?? "") ||
+    !sameJson(news.labels ?? {}, olds.labels ?? {}) ||
+    !sameJson(news.connection ?? {}, olds.connection ?? {});
+  return { changes: changed, replaces, deleteBeforeReplace: true };
+}
+
+export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = parse(news);
+  const client = clientForInputs(inputs);
+  try {
+    const response = await client.call(
+      Hubs.method.create,
+      {
+        object: {
+          id: inputs.hubId,
+          metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
+          kubeconfig: Buffer.from(inputs.kubeconfig, "utf8"),
+          namespace: inputs.namespace,
+        },
+      },
+      { objectId: inputs.hubId, idempotent: false },
+    );
+    progress("hub", inputs.hubId, `registered (ClusterOrders go to namespace '${inputs.namespace}')`);
+    return { id: inputs.hubId, outs: toOutputs(inputs, response.object!) };
+  } catch (error) {
+    if (isAlreadyExists(error)) {
+      throw new Error(
+        `hub '${inputs.hubId}' is already registered. To manage it with Pulumi, adopt it: add the resource option ` +
+          `{ import: "${inputs.hubId}" } to this Hub, run 'pulumi up', then remove the option`,
+      );
+    }
+    throw error;
+  }
+}
+
+export async function read(id: string, props: Partial<HubOutputs>): Promise<pulumi.dynamic.ReadResult> {
+  const client = clientForInputs(props as HubInputs);
+  let hub: HubMessage | undefined;
+  try {
+    hub = (await client.call(Hubs.method.get, { id }, { objectId: id })).object;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  if (!hub || hub.metadata?.deletionTimestamp) return { id: "", props: {} };
+  const outs = toOutputs({ ...(props as HubInputs), hubId: id }, hub);
+  const { creationTimestamp: _ignored, ...inputs } = outs;
+  return { id, props: outs, inputs: compact({ ...inputs, connection: props.connection }) };
+}
+
+export async function update(id: string, olds: HubOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = parse(news);
+  const client = clientForInputs(inputs);
+  const paths: string[] = [];
+  if (inputs.kubeconfig !== olds.kubeconfig) paths.push("kubeconfig");
+  if (inputs.namespace !== olds.namespace) paths.push("namespace");
+  if ((inputs.name ?? "") !== (olds.name ?? "")) paths.push("metadata.name");
+  if (!sameJson(inputs.labels ?? {}, olds.labels ?? {})) paths.push("metadata.labels");
+  if (paths.length === 0) return { outs: { ...olds, ...inputs } };
+  const response = await client.call(
+    Hubs.method.update,
+    {
+      object: {
+        id,
+        metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
+        kubeconfig: Buffer.from(inputs.kubeconfig, "utf8"),
+        namespace: inputs.namespace,
+      },
+      updateMask: { paths },
+    },
+    { objectId: id },
+  );
+  progress("hub", id, `updated ${paths.join(", ")}`);
+  return { outs: toOutputs(inputs, response.object!) };
+}
+
+export async function remove(id: string, props: HubOutputs): Promise<void> {
+  const client = clientForInputs(props);
+  try {
+    await client.call(Hubs.method.delete, { id }, { objectId: id });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+export { remove as delete };

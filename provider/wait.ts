@@ -1,0 +1,61 @@
+// Waiting for the service to converge: polling with capped exponential backoff, a
+// deadline, and progress lines whenever what we observe changes. The cap is 1 s so a
+// resource notices READY within a second of the server reporting it.
+import { formatDuration } from "./duration";
+
+export class WaitTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number, public readonly lastObserved: string) {
+    super(`timed out after ${formatDuration(timeoutMs)} waiting for ${what}; last observed: ${lastObserved}`);
+    this.name = "WaitTimeoutError";
+  }
+}
+
+export interface PollOptions<T> {
+  /** What we wait for, for messages ("cluster 'x' to become READY"). */
+  what: string;
+  timeoutMs: number;
+  fetch: () => Promise<T>;
+  /** Returns true when done; may throw to stop waiting with an error (e.g. FAILED). */
+  isDone: (value: T) => boolean;
+  /** A one-line description of a value; a progress line is reported whenever it changes. */
+  describe: (value: T) => string;
+  onProgress?: (line: string) => void;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error("aborted"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  const maxDelay = options.maxDelayMs ?? 1000;
+  let delay = options.initialDelayMs ?? 100;
+  let lastDescription = "nothing yet";
+  for (;;) {
+    const value = await options.fetch();
+    const description = options.describe(value);
+    if (description !== lastDescription) {
+      options.onProgress?.(`${description} (after ${formatDuration(Date.now() - started)})`);
+      lastDescription = description;
+    }
+    if (options.isDone(value)) return value;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new WaitTimeoutError(options.what, options.timeoutMs, lastDescription);
+    await sleep(Math.min(delay, remaining), options.signal);
+    delay = Math.min(maxDelay, delay * 2);
+  }
+}
