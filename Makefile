@@ -7,7 +7,10 @@ export PATH := $(BIN_DIR):$(CURDIR)/node_modules/.bin:$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
-.PHONY: demo test install build toolchain toolchain-kube proto proto-check bench clean help
+demo-destroy: install toolchain build
+	bash scripts/demo.sh destroy
+
+.PHONY: demo-destroy demo test install build toolchain toolchain-kube proto proto-check bench clean help
 
 help:
 	@echo "make demo    - set up everything and run the multi-cluster example on the embedded simulator"
@@ -17,9 +20,6 @@ help:
 # npm ci only when the lock file changed since the last install.
 node_modules/.install-stamp: package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
-	@# Provider code serialized into the state requires `pulumi-fulfillment/dist/...` at run
-	@# time; this link makes the repository resolve as that package, as it does for users.
-	ln -sfn .. node_modules/pulumi-fulfillment
 	touch $@
 
 install: node_modules/.install-stamp

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider } from "./delegate";
+import { delegatingProvider, moveImportToAdoption } from "./delegate";
 import type { ConnectionArgs } from "./connectionArgs";
 
 export interface ClusterNodeSetArgs {
@@ -59,8 +59,13 @@ const OUTPUTS = [
   "templateDefaults",
 ] as const;
 
-/** Secret outputs: the engine encrypts them in the state and masks them in output. */
-export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "password", "connection"];
+/**
+ * Secret outputs: the engine encrypts them in the state and masks them in output.
+ * `effectiveTemplateParameters` is the server's copy of every parameter: it has no input
+ * of the same name whose secrecy the engine could carry over, and parameters such as
+ * pull secrets must never land in the state in plaintext.
+ */
+export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "password", "connection", "effectiveTemplateParameters"];
 
 /**
  * An OpenShift cluster ordered from the fulfillment service (`fulfillment.v1.Clusters`).
@@ -93,11 +98,12 @@ export class Cluster extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = { ...args };
     if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
     for (const output of OUTPUTS) props[output] = undefined;
+    const options = moveImportToAdoption(props, opts);
     super(
       provider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CLUSTER_SECRET_OUTPUTS] },
+      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), ...CLUSTER_SECRET_OUTPUTS] },
       "fulfillment",
       "Cluster",
     );

@@ -32,6 +32,8 @@ export const clusterInputsSchema = z.object({
   timeouts: z
     .strictObject({ create: durationSchema.optional(), update: durationSchema.optional(), delete: durationSchema.optional() })
     .optional(),
+  /** Set from the `import` resource option: take over this existing cluster instead of creating one. */
+  adoptId: z.string().min(1).optional(),
 });
 
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;

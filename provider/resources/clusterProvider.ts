@@ -17,8 +17,8 @@ import { grpcCode, isAlreadyExists, isNotFound } from "../errors";
 import { packParameter, parameterValuesEqual, unpackParameter } from "../anyValues";
 import { parseDuration } from "../duration";
 import { pollUntil } from "../wait";
+import { clientForInputs } from "./connect";
 import {
-  clientForInputs,
   compact,
   containsUnknown,
   errorMessage,
@@ -362,8 +362,31 @@ export async function diff(_id: string, olds: ClusterOutputs, news: Record<strin
   };
 }
 
+/** Takes over an existing cluster (the `import` option): it must match what cannot change in place. */
+async function adopt(id: string, inputs: ClusterInputs, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const current = await read(id, { ...news, clusterId: id });
+  if (!current.id) throw new Error(`cannot adopt cluster '${id}': the service has no cluster with that id`);
+  const olds = current.props as ClusterOutputs;
+  const found = diffCluster(olds, inputs, equalByType(olds.parameterTypes ?? {}));
+  const fixed = Object.entries(found.changed).filter(([, kind]) => kind === "replace").map(([path]) => path);
+  if (fixed.length) {
+    throw new Error(
+      `cannot adopt cluster '${id}': ${fixed.join(", ")} in the program differ from the cluster and cannot change in place; ` +
+        `make the program match (the cluster has template '${olds.templateId}')`,
+    );
+  }
+  const label = displayName(inputs, id);
+  progress("cluster", label, "adopting the existing cluster");
+  if (found.changes) return { id, outs: (await update(id, olds, news)).outs };
+  if (olds.state === "READY") return { id, outs: olds };
+  const client = clientForInputs(inputs);
+  const ready = await waitForClusterReady(client, id, label, timeoutMs(inputs, "create"));
+  return { id, outs: toOutputs(inputs, await observe(client, ready), olds.templateDefaults) };
+}
+
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = parse(news);
+  if (inputs.adoptId) return adopt(inputs.adoptId, inputs, news);
   const client = clientForInputs(inputs);
   const template = await lookupTemplate(client, inputs.template);
   const templateParameters = packParameters(template, inputs.templateParameters);
@@ -429,6 +452,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     labels: Object.keys(cluster.metadata?.labels ?? {}).length ? { ...cluster.metadata!.labels } : undefined,
     connection: previous.connection,
     timeouts: previous.timeouts,
+    adoptId: previous.adoptId,
   });
   if (adopting && previous.template === undefined) view.template = cluster.spec?.template ?? "";
   const outs = toOutputs(view, await observe(client, cluster), defaults ?? templateDefaults(undefined));

@@ -1,9 +1,7 @@
 // Helpers shared by the resource implementations (loaded inside the provider process).
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { clientFor, type FulfillmentClient } from "../client";
-import { connectionInputSchema, type ConnectionInput } from "../connection";
-import { stackConfigConnection } from "./stackConfig";
+import { connectionInputSchema } from "../connection";
 
 /** The engine's placeholder for a value not known until apply (preview of new resources). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -61,10 +59,6 @@ export function compact<T>(value: T): T {
 }
 
 export const connectionSchema = connectionInputSchema.optional();
-
-export function clientForInputs(inputs: { connection?: ConnectionInput }): FulfillmentClient {
-  return clientFor(inputs.connection, stackConfigConnection());
-}
 
 /**
  * An error the Node.js dynamic provider host turns into the engine's "resource init

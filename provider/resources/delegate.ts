@@ -44,3 +44,21 @@ export function delegatingProvider(implementationModule: string): pulumi.dynamic
     },
   };
 }
+
+/**
+ * Adoption for dynamic resources. The engine's import step calls Read with no properties,
+ * so the Node.js dynamic provider host cannot load the provider's code (it lives in the
+ * properties) and `import:` fails before any provider runs. Instead, the resource classes
+ * move `import: <id>` into an `adoptId` input; `create` then takes over the existing object
+ * (checking it matches the program, updating what may change in place) instead of
+ * creating one. Later runs ignore `adoptId`, so removing the option changes nothing.
+ */
+export function moveImportToAdoption(
+  props: Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.CustomResourceOptions {
+  if (!opts?.import) return opts ?? {};
+  const { import: adoptId, ...rest } = opts;
+  props.adoptId = adoptId;
+  return rest;
+}

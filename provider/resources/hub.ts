@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider } from "./delegate";
+import { delegatingProvider, moveImportToAdoption } from "./delegate";
 import type { ConnectionArgs } from "./connectionArgs";
 
 export interface HubArgs {
@@ -30,11 +30,12 @@ export class Hub extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = { ...args, creationTimestamp: undefined };
     if (args?.kubeconfig !== undefined) props.kubeconfig = pulumi.secret(args.kubeconfig);
     if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
+    const options = moveImportToAdoption(props, opts);
     super(
       provider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig", "connection"] },
+      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "kubeconfig", "connection"] },
       "fulfillment",
       "Hub",
     );

@@ -6,7 +6,8 @@ import { parse as parseYaml } from "yaml";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/private/v1/hub_type_pb";
 import { isAlreadyExists, isNotFound } from "../errors";
-import { clientForInputs, compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
+import { clientForInputs } from "./connect";
+import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
 
 const kubeconfigSchema = z
   .string({ message: "pass the kubeconfig's content (YAML text), not a path; e.g. fs.readFileSync(path, 'utf8')" })
@@ -37,6 +38,8 @@ export const hubInputsSchema = z.object({
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
   connection: connectionSchema,
+  /** Set from the `import` resource option: take over the existing object. */
+  adoptId: z.string().min(1).optional(),
 });
 export type HubInputs = z.infer<typeof hubInputsSchema>;
 export interface HubOutputs extends HubInputs {
@@ -82,6 +85,13 @@ export async function diff(_id: string, olds: HubOutputs, news: HubInputs): Prom
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = parse(news);
+  if (inputs.adoptId) {
+    if (inputs.adoptId !== inputs.hubId) throw new Error(`import: the hub id to adopt ('${inputs.adoptId}') must equal hubId ('${inputs.hubId}')`);
+    const current = await read(inputs.hubId, inputs);
+    if (!current.id) throw new Error(`cannot adopt hub '${inputs.hubId}': no hub with that id is registered`);
+    progress("hub", inputs.hubId, "adopting the registered hub");
+    return { id: inputs.hubId, outs: (await update(inputs.hubId, current.props as HubOutputs, news)).outs };
+  }
   const client = clientForInputs(inputs);
   try {
     const response = await client.call(
@@ -120,7 +130,7 @@ export async function read(id: string, props: Partial<HubOutputs>): Promise<pulu
   if (!hub || hub.metadata?.deletionTimestamp) return { id: "", props: {} };
   const outs = toOutputs({ ...(props as HubInputs), hubId: id }, hub);
   const { creationTimestamp: _ignored, ...inputs } = outs;
-  return { id, props: outs, inputs: compact({ ...inputs, connection: props.connection }) };
+  return { id, props: outs, inputs: compact({ ...inputs, connection: props.connection, adoptId: props.adoptId }) };
 }
 
 export async function update(id: string, olds: HubOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {

@@ -40,10 +40,14 @@ export async function inlineStack(
   names: { project?: string; stack?: string } = {},
 ): Promise<Stack> {
   const projectName = names.project ?? "test";
+  // One directory per project: the workspace writes Pulumi.yaml there, and a shared one
+  // would point every earlier Stack object at the last project written.
+  const workDir = path.join(t.workDir, projectName);
+  fs.mkdirSync(workDir, { recursive: true });
   return LocalWorkspace.createOrSelectStack(
     { projectName, stackName: names.stack ?? "dev", program },
     {
-      workDir: t.workDir,
+      workDir,
       envVars: t.envVars,
       pulumiCommand: await pulumiCommand(),
       projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${t.backendDir}` } },

@@ -1,0 +1,76 @@
+// The ClusterOrder CRD (clusterorders.cloudkit.openshift.io/v1alpha1) as the OSAC hub
+// operator installs it, reduced to what the fulfillment service writes and reads: it
+// lets a bare Kubernetes API server act as a hub (the simulator and tests create
+// ClusterOrders there like the real cluster controller does).
+import * as pulumi from "@pulumi/pulumi";
+import { CustomResourceDefinition } from "./kube/resources";
+
+export const CLUSTER_ORDER_GROUP = "cloudkit.openshift.io";
+export const CLUSTER_ORDER_VERSION = "v1alpha1";
+export const CLUSTER_ORDER_PLURAL = "clusterorders";
+export const CLUSTER_ORDER_CRD_NAME = `${CLUSTER_ORDER_PLURAL}.${CLUSTER_ORDER_GROUP}`;
+/** The label the service puts on a ClusterOrder: the fulfillment cluster's id. */
+export const CLUSTER_ORDER_UUID_LABEL = "cloudkit.openshift.io/clusterorder-uuid";
+
+export const clusterOrderCrdSpec = {
+  group: CLUSTER_ORDER_GROUP,
+  scope: "Namespaced",
+  names: { kind: "ClusterOrder", listKind: "ClusterOrderList", plural: CLUSTER_ORDER_PLURAL, singular: "clusterorder" },
+  versions: [
+    {
+      name: CLUSTER_ORDER_VERSION,
+      served: true,
+      storage: true,
+      subresources: { status: {} },
+      schema: {
+        openAPIV3Schema: {
+          type: "object",
+          properties: {
+            apiVersion: { type: "string" },
+            kind: { type: "string" },
+            metadata: { type: "object" },
+            spec: {
+              type: "object",
+              required: ["templateID"],
+              properties: {
+                templateID: { type: "string", description: "Id of the fulfillment ClusterTemplate." },
+                templateParameters: { type: "string", description: "The template parameter values as a JSON object, in a string." },
+                nodeRequests: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["resourceClass", "numberOfNodes"],
+                    properties: {
+                      resourceClass: { type: "string" },
+                      numberOfNodes: { type: "integer", minimum: 0 },
+                    },
+                  },
+                },
+              },
+            },
+            status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+          },
+        },
+      },
+    },
+  ],
+};
+
+export interface ClusterOrderCrdArgs {
+  /** Admin kubeconfig content (kept secret). */
+  kubeconfig: pulumi.Input<string>;
+}
+
+/** Installs the ClusterOrder CRD and waits until it is Established. */
+export class ClusterOrderCrd extends pulumi.ComponentResource {
+  readonly crd: CustomResourceDefinition;
+  /** `clusterorders.cloudkit.openshift.io` */
+  readonly crdName: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterOrderCrdArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fulfillment:index:ClusterOrderCrd", name, {}, opts);
+    this.crd = new CustomResourceDefinition(`${name}-crd`, { kubeconfig: args.kubeconfig, spec: clusterOrderCrdSpec }, { parent: this });
+    this.crdName = this.crd.name;
+    this.registerOutputs({ crdName: this.crdName });
+  }
+}

@@ -1,0 +1,5 @@
+// The package's public entry: resources, components, the client layer, the simulator and automation.
+export { Cluster, type ClusterArgs, type ClusterNodeSetArgs, type ClusterTimeouts } from "./provider/resources/cluster";
+export { ClusterTemplate, type ClusterTemplateArgs, type TemplateParameterArgs } from "./provider/resources/clusterTemplate";
+export { Hub, type HubArgs } from "./provider/resources/hub";
+export type { ConnectionArgs } from "./provider/resources/connectionArgs";

@@ -1,0 +1,196 @@
+// The one way the project talks to the fulfillment API: a channel per resolved connection,
+// a bearer token per call, a deadline per attempt, retries for idempotent calls, one token
+// refresh after UNAUTHENTICATED, and errors that say what to fix.
+import { createHash } from "node:crypto";
+import * as grpc from "@grpc/grpc-js";
+import { create, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import type { UnaryMethod } from "../proto/grpc";
+import { tokenSourceFor, type TokenSource } from "./auth";
+import { resolveConnection, type ConnectionInput, type ResolvedConnection } from "./connection";
+import { grpcCode, statusName, toFulfillmentError } from "./errors";
+import { redactSecrets } from "./redact";
+import { retryPolicy, withRetries, type RetryPolicy } from "./retry";
+import { createChannel, invokeUnary, probeTls } from "./transport";
+
+export interface CallOptions {
+  /** Named in error messages; defaults to the request's `id` or `object.id`. */
+  objectId?: string;
+  /** Per attempt; defaults to the connection's deadlineSeconds. */
+  deadlineMs?: number;
+  /** default: true for List/Get/GetKubeconfig/GetPassword/Update/Delete/Signal, false for Create (true when the Create request carries an id) */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ClientOptions {
+  retry?: Partial<RetryPolicy>;
+  /** Receives redacted progress lines (retries, token refreshes). */
+  log?: (line: string) => void;
+}
+
+// CANCELLED is included because a grpc server that shuts down (restart, rollout) cancels
+// the calls in flight with RST_STREAM(CANCEL); our own cancellations (AbortSignal) are
+// never retried, since withRetries stops as soon as the signal is aborted.
+const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED]);
+const IDEMPOTENT_METHODS = new Set(["List", "Get", "GetKubeconfig", "GetPassword", "Update", "Delete", "Signal"]);
+
+function objectIdOf(request: unknown): string | undefined {
+  const r = request as { id?: unknown; object?: { id?: unknown } } | undefined;
+  if (typeof r?.id === "string" && r.id) return r.id;
+  if (typeof r?.object?.id === "string" && r.object.id) return r.object.id;
+  return undefined;
+}
+
+function defaultIdempotent(methodName: string, request: unknown): boolean {
+  // A Create with a client-chosen id cannot create twice: a replay gets ALREADY_EXISTS.
+  if (methodName === "Create") {
+    const id = (request as { object?: { id?: unknown } } | undefined)?.object?.id;
+    return typeof id === "string" && id !== "";
+  }
+  return IDEMPOTENT_METHODS.has(methodName);
+}
+
+/**
+ * grpc-js fails a call with this wording when no connection was ever established for it,
+ * so the request never left the process: safe to retry even when not idempotent.
+ */
+function neverSent(error: unknown): boolean {
+  return grpcCode(error) === grpc.status.UNAVAILABLE && /^No connection established/.test(String((error as { details?: unknown }).details ?? ""));
+}
+
+export class FulfillmentClient {
+  // Private fields: invisible to Object.keys and to Pulumi's closure serializer, so a
+  // client captured by mistake cannot carry the token into the state.
+  readonly #connection: ResolvedConnection;
+  readonly #channel: grpc.Client;
+  readonly #tokens: TokenSource;
+  readonly #policy: RetryPolicy;
+  readonly #log: (line: string) => void;
+  #closed = false;
+
+  private constructor(connection: ResolvedConnection, options: ClientOptions) {
+    this.#connection = connection;
+    this.#policy = retryPolicy(options.retry);
+    this.#log = options.log ?? (() => {});
+    this.#tokens = tokenSourceFor(connection);
+    this.#channel = createChannel(connection);
+  }
+
+  static connect(connection: ResolvedConnection, options: ClientOptions = {}): FulfillmentClient {
+    return new FulfillmentClient(connection, options);
+  }
+
+  /** The address this client talks to (safe to print). */
+  get address(): string {
+    return this.#connection.address;
+  }
+
+  #emit(line: string): void {
+    this.#log(redactSecrets(line, this.#tokens.secrets()));
+  }
+
+  async call<I extends DescMessage, O extends DescMessage>(
+    method: UnaryMethod<I, O>,
+    request: MessageInitShape<I>,
+    options: CallOptions = {},
+  ): Promise<MessageShape<O>> {
+    const methodName = `${method.parent.typeName}/${method.name}`;
+    if (this.#closed) throw new Error(`${methodName}: the FulfillmentClient for ${this.#connection.address} was closed`);
+    if (method.methodKind !== "unary") throw new Error(`${methodName}: only unary methods are supported`);
+    const objectId = options.objectId ?? objectIdOf(request);
+    const idempotent = options.idempotent ?? defaultIdempotent(method.name, request);
+    const deadlineMs = options.deadlineMs ?? this.#connection.deadlineMs;
+    const subject = objectId ? `${methodName} of '${objectId}'` : methodName;
+    const message = create(method.input, request);
+    let refreshed = false;
+    let sentToken = false;
+
+    const send = async (): Promise<MessageShape<O>> => {
+      const token = await this.#tokens.get(options.signal);
+      sentToken = token !== undefined;
+      const metadata = new grpc.Metadata();
+      if (token !== undefined) metadata.set("authorization", `Bearer ${token}`);
+      try {
+        return await invokeUnary(this.#channel, method, message, metadata, { deadlineMs, signal: options.signal });
+      } catch (error) {
+        // A rejected call did nothing on the server, so one replay with a fresh token is safe
+        // even for Create.
+        if (grpcCode(error) !== grpc.status.UNAUTHENTICATED || refreshed || !this.#tokens.refreshable) throw error;
+        refreshed = true;
+        this.#tokens.invalidate(token);
+        this.#emit(`${subject}: token rejected (UNAUTHENTICATED); running tokenScript again`);
+        return send();
+      }
+    };
+
+    try {
+      return await withRetries(this.#policy, send, {
+        shouldRetry: (error) => (idempotent && RETRYABLE.has(grpcCode(error) ?? -1)) || neverSent(error),
+        onRetry: ({ error, attempt, delayMs }) => {
+          const code = grpcCode(error);
+          this.#emit(
+            `${subject} failed with ${code === undefined ? "an error" : statusName(code)}; retrying in ${delayMs}ms (attempt ${attempt + 1} of ${this.#policy.maxAttempts})`,
+          );
+        },
+        signal: options.signal,
+      });
+    } catch (error) {
+      throw await this.#mapError(error, methodName, objectId, deadlineMs, sentToken);
+    }
+  }
+
+  async #mapError(error: unknown, method: string, objectId: string | undefined, deadlineMs: number, sentToken: boolean): Promise<Error> {
+    const connection = this.#connection;
+    let serverSpeaksTls: boolean | undefined;
+    if (connection.plaintext && grpcCode(error) === grpc.status.UNAVAILABLE) {
+      serverSpeaksTls = await probeTls(connection.address);
+    }
+    return toFulfillmentError(error, {
+      method,
+      ...(objectId ? { objectId } : {}),
+      address: connection.address,
+      plaintext: connection.plaintext,
+      insecure: connection.insecure,
+      deadlineMs,
+      sources: connection.sources,
+      hasToken: sentToken,
+      tokenScript: this.#tokens.refreshable,
+      ...(serverSpeaksTls !== undefined ? { serverSpeaksTls } : {}),
+      secrets: this.#tokens.secrets(),
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.close();
+  }
+}
+
+// Per-process cache: dynamic providers call clientFor in every method, and one channel per
+// set of settings keeps connections (and cached script tokens) across those calls. Keys
+// are hashes, so the map holds no credential in clear; module state is never serialized.
+const clients = new Map<string, FulfillmentClient>();
+
+function cacheKey(connection: ResolvedConnection): string {
+  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs } = connection;
+  return createHash("sha256").update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs])).digest("hex");
+}
+
+/** Resolves settings (explicit > stack config > env > CLI config) and returns a cached client for them. */
+export function clientFor(explicit?: ConnectionInput, stackConfig?: ConnectionInput): FulfillmentClient {
+  const connection = resolveConnection({ explicit, stackConfig, env: process.env });
+  const key = cacheKey(connection);
+  let client = clients.get(key);
+  if (!client) {
+    client = FulfillmentClient.connect(connection);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** Closes and forgets every client made by clientFor (tests, long-lived automation processes). */
+export function closeAllClients(): void {
+  for (const client of clients.values()) client.close();
+  clients.clear();
+}

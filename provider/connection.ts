@@ -1,0 +1,346 @@
+// Where the client's connection settings come from. Four layers, first match wins:
+// the resource's `connection` input > stack config `fulfillment:*` > FULFILLMENT_* env
+// > the official CLI's config file, so a user who ran `fulfillment-cli login` needs nothing else.
+//
+// Settings that only make sense together are taken as a group from the first layer that
+// sets any of them, instead of being mixed across layers:
+//   - token + tokenScript: a CLI config stores the script's last token next to the script;
+//     mixing a stack's tokenScript with an env token would send a token nobody chose.
+//   - plaintext + insecure: a stack saying `plaintext: true` for a simulator must not be
+//     combined with `insecure: true` left in ~/.config by `fulfillment-cli login`.
+//   - caFile + caPem.
+// Every other setting is resolved on its own.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { z } from "zod";
+import { ConfigurationError, formatIssues } from "./errors";
+
+export interface ConnectionInput {
+  address?: string;
+  token?: string;
+  tokenScript?: string;
+  insecure?: boolean;
+  plaintext?: boolean;
+  caFile?: string;
+  caPem?: string;
+  deadlineSeconds?: number;
+}
+
+export interface ResolvedConnection {
+  address: string;
+  token?: string;
+  tokenScript?: string;
+  insecure: boolean;
+  plaintext: boolean;
+  caPem?: string;
+  deadlineMs: number;
+  /** where each setting came from, for error messages; never the token value */
+  sources: Record<string, string>;
+}
+
+export const DEFAULT_DEADLINE_SECONDS = 30;
+const MAX_DEADLINE_SECONDS = 3600;
+
+const ADDRESS_EXAMPLE = "e.g. fulfillment-api.example.com:443 or dns:///127.0.0.1:8000";
+
+/** Returns a fix for a malformed address, or undefined when it is usable by grpc-js. */
+export function addressProblem(address: string): string | undefined {
+  if (/^unix:/.test(address)) return address.length > 5 ? undefined : `add the socket path, e.g. unix:/run/fulfillment.sock`;
+  const hostPort = address.replace(/^dns:(\/\/[^/]*)?\//, "");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(hostPort)) {
+    return `use host:port without a URL scheme, ${ADDRESS_EXAMPLE}; got '${address}'`;
+  }
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d+)$/.exec(hostPort);
+  if (!match) {
+    if (/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)$/.test(hostPort)) return `add the port, e.g. ${hostPort}:443; got '${address}'`;
+    return `expected host:port or dns:///host:port, ${ADDRESS_EXAMPLE}; got '${address}'`;
+  }
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return `the port must be between 1 and 65535; got '${address}'`;
+  return undefined;
+}
+
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `expected ${what} as a string`) })
+    .trim()
+    .min(1, { error: `${what} must not be empty; remove the setting instead` });
+
+const addressSchema = nonEmpty("an address (host:port)").superRefine((value, ctx) => {
+  const problem = addressProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+// The message never echoes the value: it is a credential.
+const tokenSchema = nonEmpty("a bearer token").superRefine((token, ctx) => {
+  if (/^bearer\s/i.test(token)) ctx.addIssue({ code: "custom", message: "give the token alone, without the 'Bearer ' prefix" });
+  else if (/\s/.test(token)) ctx.addIssue({ code: "custom", message: "a token must be a single word without spaces or line breaks" });
+});
+
+const booleanSchema = (name: string) =>
+  z.boolean({ error: `expected true or false for ${name}` });
+
+const caPemSchema = nonEmpty("a PEM CA certificate").refine((pem) => pem.includes("-----BEGIN CERTIFICATE-----"), {
+  error: "expected PEM text starting with -----BEGIN CERTIFICATE-----; for a file path use caFile",
+});
+
+const baseObject = z.strictObject(
+  {
+    address: addressSchema.optional(),
+    token: tokenSchema.optional(),
+    tokenScript: nonEmpty("a shell command that prints a token").optional(),
+    insecure: booleanSchema("insecure").optional(),
+    plaintext: booleanSchema("plaintext").optional(),
+    caFile: nonEmpty("a path to a PEM CA file").optional(),
+    caPem: caPemSchema.optional(),
+    deadlineSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .positive({ error: "must be greater than 0" })
+      .max(MAX_DEADLINE_SECONDS, { error: `must be at most ${MAX_DEADLINE_SECONDS} (one hour)` })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown setting ${issue.keys.map((k) => `'${k}'`).join(", ")}; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds`
+        : "expected an object with connection settings",
+  },
+);
+
+/** Conflicts inside one layer; across layers the grouping above resolves them. */
+function layerConflicts(input: ConnectionInput): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  if (input.plaintext && input.insecure) {
+    problems.push({ path: "insecure", message: "insecure (TLS without verification) and plaintext (no TLS) exclude each other; keep one" });
+  }
+  if (input.plaintext && (input.caFile || input.caPem)) {
+    problems.push({ path: input.caFile ? "caFile" : "caPem", message: "a CA is only used with TLS; remove it or set plaintext: false" });
+  }
+  if (input.caFile && input.caPem) {
+    problems.push({ path: "caPem", message: "set caFile or caPem, not both" });
+  }
+  return problems;
+}
+
+export const connectionInputSchema: z.ZodType<ConnectionInput> = baseObject.superRefine((input, ctx) => {
+  for (const problem of layerConflicts(input)) ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+}) as unknown as z.ZodType<ConnectionInput>;
+
+type Key = keyof ConnectionInput;
+
+interface Layer {
+  input: ConnectionInput;
+  /** Human description of where a key of this layer is set. */
+  describe(key: Key): string;
+}
+
+const ENV_NAMES: Partial<Record<Key, string>> = {
+  address: "FULFILLMENT_ADDRESS",
+  token: "FULFILLMENT_TOKEN",
+  tokenScript: "FULFILLMENT_TOKEN_SCRIPT",
+  insecure: "FULFILLMENT_INSECURE",
+  plaintext: "FULFILLMENT_PLAINTEXT",
+  caFile: "FULFILLMENT_CA_FILE",
+};
+
+/** `field(undefined)` names the layer as a whole (for unknown keys and wrong shapes). */
+function validateLayer(raw: unknown, field: (key?: string) => string, problems: string[]): ConnectionInput {
+  const result = connectionInputSchema.safeParse(raw);
+  if (result.success) return result.data;
+  problems.push(...formatIssues(result.error.issues, (p) => field(p.length ? p.map(String).join(".") : undefined)));
+  return {};
+}
+
+function envLayer(env: NodeJS.ProcessEnv, problems: string[]): ConnectionInput {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES) as Array<[Key, string]>) {
+    const value = env[name];
+    if (value === undefined || value.trim() === "") continue;
+    if (key === "insecure" || key === "plaintext") {
+      const normalized = value.trim().toLowerCase();
+      if (normalized === "true" || normalized === "1") raw[key] = true;
+      else if (normalized === "false" || normalized === "0") raw[key] = false;
+      else problems.push(`environment variable ${name}: expected true, false, 1 or 0, got '${value}'`);
+    } else {
+      raw[key] = value;
+    }
+  }
+  return validateLayer(raw, (key) => `environment variable ${ENV_NAMES[key as Key] ?? key ?? "FULFILLMENT_*"}`, problems);
+}
+
+/** Where the official CLI keeps its config (Go's os.UserConfigDir + fulfillment-cli/config.json). */
+export function defaultCliConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.HOME || os.homedir();
+  let base: string;
+  if (process.platform === "darwin") base = path.join(home, "Library", "Application Support");
+  else if (process.platform === "win32") base = env.AppData || path.join(home, "AppData", "Roaming");
+  else base = env.XDG_CONFIG_HOME || path.join(home, ".config");
+  return path.join(base, "fulfillment-cli", "config.json");
+}
+
+// The CLI file is the CLI's, not ours: unknown keys are ignored, and `access_token` (newer
+// CLI generations) is read like `token`.
+const cliFileSchema = z.looseObject({
+  address: z.string().optional(),
+  token: z.string().optional(),
+  access_token: z.string().optional(),
+  token_script: z.string().optional(),
+  insecure: z.boolean().optional(),
+  plaintext: z.boolean().optional(),
+});
+
+const CLI_KEYS: Partial<Record<Key, string>> = {
+  address: "address",
+  token: "token",
+  tokenScript: "token_script",
+  insecure: "insecure",
+  plaintext: "plaintext",
+};
+
+function cliLayer(file: string, problems: string[]): ConnectionInput {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return {};
+    problems.push(`fulfillment-cli config ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix its permissions or remove it`);
+    return {};
+  }
+  if (text.trim() === "") return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    problems.push(`fulfillment-cli config ${file}: not valid JSON; fix it or run fulfillment-cli login again`);
+    return {};
+  }
+  const parsed = cliFileSchema.safeParse(json);
+  if (!parsed.success) {
+    problems.push(...formatIssues(parsed.error.issues, (p) => `fulfillment-cli config ${file} key ${p.map(String).join(".") || "(root)"}`));
+    return {};
+  }
+  const data = parsed.data;
+  const raw: Record<string, unknown> = {};
+  const set = (key: Key, value: unknown) => {
+    if (value !== undefined && value !== "") raw[key] = value;
+  };
+  set("address", data.address);
+  set("token", data.token || data.access_token);
+  set("tokenScript", data.token_script);
+  // The CLI stores insecure and plaintext independently; plaintext wins there, as in the CLI.
+  set("insecure", data.plaintext ? undefined : data.insecure);
+  set("plaintext", data.plaintext);
+  return validateLayer(raw, (key) => `fulfillment-cli config ${file}${key ? ` key ${CLI_KEYS[key as Key] ?? key}` : ""}`, problems);
+}
+
+const GROUPS: Key[][] = [["address"], ["token", "tokenScript"], ["plaintext", "insecure"], ["caFile", "caPem"], ["deadlineSeconds"]];
+
+function expandHome(file: string, env: NodeJS.ProcessEnv): string {
+  if (file === "~" || file.startsWith("~/")) return path.join(env.HOME || os.homedir(), file.slice(1));
+  return file;
+}
+
+function readCaFile(file: string, where: string, env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const resolved = path.resolve(expandHome(file, env));
+  let pem: string;
+  try {
+    pem = fs.readFileSync(resolved, "utf8");
+  } catch (error) {
+    problems.push(`${where}: cannot read '${resolved}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); point it at the PEM file of the CA that signed the server's certificate`);
+    return undefined;
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    problems.push(`${where}: '${resolved}' holds no PEM certificate (-----BEGIN CERTIFICATE-----); point it at the CA's PEM file`);
+    return undefined;
+  }
+  return pem;
+}
+
+function missingAddressMessage(cliPath: string): string {
+  return [
+    "no fulfillment API address is configured; set it in one of these ways:",
+    "  - the resource's `connection: { address: \"host:port\" }` input",
+    "  - stack config: pulumi config set fulfillment:address host:port",
+    "  - environment variable FULFILLMENT_ADDRESS=host:port",
+    `  - "address" in ${cliPath} (written by fulfillment-cli login)`,
+  ].join("\n");
+}
+
+export function resolveConnection(layers: {
+  explicit?: ConnectionInput;
+  stackConfig?: ConnectionInput;
+  env?: NodeJS.ProcessEnv;
+  cliConfigPath?: string;
+}): ResolvedConnection {
+  const env = layers.env ?? process.env;
+  const cliPath = layers.cliConfigPath ?? defaultCliConfigPath(env);
+  const problems: string[] = [];
+
+  const ordered: Layer[] = [
+    {
+      input: layers.explicit === undefined ? {} : validateLayer(layers.explicit, (k) => (k ? `connection.${k}` : "connection"), problems),
+      describe: (key) => `connection.${key}`,
+    },
+    {
+      input: layers.stackConfig === undefined ? {} : validateLayer(layers.stackConfig, (k) => (k ? `stack config fulfillment:${k}` : "stack config fulfillment:*"), problems),
+      describe: (key) => `stack config fulfillment:${key}`,
+    },
+    { input: envLayer(env, problems), describe: (key) => `environment variable ${ENV_NAMES[key] ?? key}` },
+    { input: cliLayer(cliPath, problems), describe: (key) => `fulfillment-cli config ${cliPath} (${CLI_KEYS[key] ?? key})` },
+  ];
+  if (problems.length) throw new ConfigurationError(problems);
+
+  const chosen: ConnectionInput = {};
+  const where: Partial<Record<Key, string>> = {};
+  for (const group of GROUPS) {
+    const layer = ordered.find((l) => group.some((key) => l.input[key] !== undefined));
+    if (!layer) continue;
+    for (const key of group) {
+      if (layer.input[key] === undefined) continue;
+      (chosen as Record<string, unknown>)[key] = layer.input[key];
+      where[key] = layer.describe(key);
+    }
+  }
+
+  if (chosen.address === undefined) throw new ConfigurationError([missingAddressMessage(cliPath)]);
+
+  const plaintext = chosen.plaintext ?? false;
+  const sources: Record<string, string> = { address: where.address! };
+  sources.plaintext = where.plaintext ?? "default (false)";
+  sources.insecure = where.insecure ?? "default (false)";
+
+  // A CA from a lower layer is irrelevant once a higher one chose plaintext.
+  let caPem: string | undefined;
+  if (!plaintext) {
+    if (chosen.caPem !== undefined) {
+      caPem = chosen.caPem;
+      sources.caPem = where.caPem!;
+    } else if (chosen.caFile !== undefined) {
+      caPem = readCaFile(chosen.caFile, where.caFile!, env, problems);
+      sources.caPem = where.caFile!;
+    }
+  }
+  if (problems.length) throw new ConfigurationError(problems);
+
+  const deadlineSeconds = chosen.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
+  sources.deadlineMs = where.deadlineSeconds ?? `default (${DEFAULT_DEADLINE_SECONDS}s)`;
+
+  const resolved: ResolvedConnection = {
+    address: chosen.address,
+    insecure: plaintext ? false : (chosen.insecure ?? false),
+    plaintext,
+    deadlineMs: Math.round(deadlineSeconds * 1000),
+    sources,
+  };
+  if (chosen.tokenScript !== undefined) {
+    resolved.tokenScript = chosen.tokenScript;
+    sources.tokenScript = where.tokenScript!;
+  }
+  if (chosen.token !== undefined) {
+    resolved.token = chosen.token;
+    sources.token = where.token!;
+  }
+  if (caPem !== undefined) resolved.caPem = caPem;
+  return resolved;
+}

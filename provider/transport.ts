@@ -1,0 +1,102 @@
+// The grpc-js channel: credentials for the three TLS modes, channel options, one
+// cancellable unary call, and a TLS probe used only to explain connection failures.
+import * as grpc from "@grpc/grpc-js";
+import * as net from "node:net";
+import * as tls from "node:tls";
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { grpcPath, messageDeserializer, requestSerializer, type UnaryMethod } from "../proto/grpc";
+import type { ResolvedConnection } from "./connection";
+
+/**
+ * plaintext -> no TLS; insecure -> TLS without verifying the chain or the name (what the
+ * CLI's `insecure` does); otherwise TLS verified against `caPem` or the system roots.
+ */
+export function channelCredentials(connection: Pick<ResolvedConnection, "plaintext" | "insecure" | "caPem">): grpc.ChannelCredentials {
+  if (connection.plaintext) return grpc.credentials.createInsecure();
+  if (connection.insecure) {
+    return grpc.credentials.createSsl(null, null, null, { checkServerIdentity: () => undefined, rejectUnauthorized: false });
+  }
+  return grpc.credentials.createSsl(connection.caPem ? Buffer.from(connection.caPem) : null);
+}
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.primary_user_agent": "pulumi-fulfillment",
+  // grpc-js waits 1s..120s between reconnects by default; a restarted server should be
+  // picked up within our own retry budget.
+  "grpc.initial_reconnect_backoff_ms": 200,
+  "grpc.max_reconnect_backoff_ms": 2_000,
+  // No DNS TXT lookups for service config: the real server publishes none.
+  "grpc.service_config_disable_resolution": 1,
+  "grpc.max_receive_message_length": 64 * 1024 * 1024,
+};
+
+export function createChannel(connection: ResolvedConnection): grpc.Client {
+  return new grpc.Client(connection.address, channelCredentials(connection), CHANNEL_OPTIONS);
+}
+
+/** One unary call with a deadline; aborting `signal` cancels it (status CANCELLED). */
+export function invokeUnary<I extends DescMessage, O extends DescMessage>(
+  client: grpc.Client,
+  method: UnaryMethod<I, O>,
+  message: MessageShape<I>,
+  metadata: grpc.Metadata,
+  options: { deadlineMs: number; signal?: AbortSignal },
+): Promise<MessageShape<O>> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(Object.assign(new Error("1 CANCELLED: cancelled before start"), { code: grpc.status.CANCELLED, details: "cancelled by the caller", metadata: new grpc.Metadata() }));
+      return;
+    }
+    const call = client.makeUnaryRequest(
+      grpcPath(method),
+      requestSerializer(method.input),
+      messageDeserializer(method.output),
+      message,
+      metadata,
+      { deadline: Date.now() + options.deadlineMs },
+      (error, response) => {
+        options.signal?.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve(response as MessageShape<O>);
+      },
+    );
+    const onAbort = () => call.cancel();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** host and port of a `host:port` / `dns:///host:port` address; undefined for unix sockets. */
+export function hostAndPort(address: string): { host: string; port: number } | undefined {
+  const hostPort = address.replace(/^dns:(\/\/[^/]*)?\//, "");
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(hostPort);
+  return match ? { host: match[1], port: Number(match[2]) } : undefined;
+}
+
+/**
+ * Does the server complete a TLS handshake? true = TLS, false = it answered but not with
+ * TLS, undefined = could not tell (unreachable, timeout). Never sends credentials.
+ */
+export function probeTls(address: string, timeoutMs = 2_000): Promise<boolean | undefined> {
+  const target = hostAndPort(address);
+  if (!target) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host: target.host,
+      port: target.port,
+      rejectUnauthorized: false,
+      ALPNProtocols: ["h2"],
+      ...(net.isIP(target.host) ? {} : { servername: target.host }),
+    });
+    const done = (result: boolean | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.once("secureConnect", () => done(true));
+    socket.once("error", (error: NodeJS.ErrnoException) => {
+      const unreachable = /^E(CONNREFUSED|HOSTUNREACH|NETUNREACH|TIMEDOUT|NOTFOUND|AI_AGAIN)$/.test(error.code ?? "");
+      done(unreachable ? undefined : false);
+    });
+  });
+}

@@ -1,0 +1,89 @@
+// Bearer-token auth with two roles. Without options it behaves like the real server's
+// `--grpc-authn-type=guest`: everyone is the admin subject `guest`.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { status, type Metadata } from "@grpc/grpc-js";
+import { ApiError } from "./errors";
+
+export interface AuthOptions {
+  clientTokens: string[];
+  adminTokens: string[];
+}
+
+export type Role = "client" | "admin";
+
+export interface Subject {
+  /** Recorded in metadata.creators. */
+  name: string;
+  role: Role;
+}
+
+/** What a client (as opposed to an admin) may call. Health is open to all and never reaches here. */
+const CLIENT_METHODS = new Set([
+  "/fulfillment.v1.Clusters/List",
+  "/fulfillment.v1.Clusters/Get",
+  "/fulfillment.v1.Clusters/Create",
+  "/fulfillment.v1.Clusters/Update",
+  "/fulfillment.v1.Clusters/Delete",
+  "/fulfillment.v1.Clusters/GetKubeconfig",
+  "/fulfillment.v1.Clusters/GetKubeconfigViaHttp",
+  "/fulfillment.v1.Clusters/GetPassword",
+  "/fulfillment.v1.Clusters/GetPasswordViaHttp",
+  "/fulfillment.v1.ClusterTemplates/List",
+  "/fulfillment.v1.ClusterTemplates/Get",
+  "/fulfillment.v1.HostClasses/List",
+  "/fulfillment.v1.HostClasses/Get",
+]);
+
+const GUEST: Subject = { name: "guest", role: "admin" };
+
+// Tokens are compared through their digests so that neither their length nor their
+// content leaks through timing, and so the plain values need not be kept around.
+const digest = (token: string): Buffer => createHash("sha256").update(token).digest();
+
+export class Authenticator {
+  private readonly tokens: Array<{ digest: Buffer; role: Role }> | undefined;
+
+  constructor(options?: AuthOptions) {
+    this.tokens = options
+      ? [
+          ...options.adminTokens.map((token) => ({ digest: digest(token), role: "admin" as const })),
+          ...options.clientTokens.map((token) => ({ digest: digest(token), role: "client" as const })),
+        ]
+      : undefined;
+  }
+
+  get guest(): boolean {
+    return this.tokens === undefined;
+  }
+
+  /** Throws UNAUTHENTICATED or PERMISSION_DENIED; never puts the token in a message. */
+  check(metadata: Metadata, path: string): Subject {
+    if (!this.tokens) return GUEST;
+    const header = metadata.get("authorization")[0];
+    if (header === undefined || header === "") {
+      throw new ApiError(status.UNAUTHENTICATED, "authorization header is mandatory");
+    }
+    const match = /^bearer\s+(\S+)\s*$/i.exec(String(header));
+    if (!match) throw new ApiError(status.UNAUTHENTICATED, "authorization header must use the bearer scheme");
+    const token = match[1];
+    const presented = digest(token);
+    const found = this.tokens.find((candidate) => timingSafeEqual(candidate.digest, presented));
+    if (!found) throw new ApiError(status.UNAUTHENTICATED, "bearer token is not valid");
+    if (found.role !== "admin" && !CLIENT_METHODS.has(path)) {
+      throw new ApiError(status.PERMISSION_DENIED, `access to method '${path}' is denied`);
+    }
+    return { name: jwtSubject(token) ?? found.role, role: found.role };
+  }
+}
+
+/** Service-account tokens are JWTs; their `sub` is the creator the real server records. */
+function jwtSubject(token: string): string | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { sub?: unknown };
+    return typeof payload.sub === "string" && payload.sub !== "" ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,355 @@
+// The cluster controller and, since no real hub is involved, the hub operator too.
+// Every decision is derived from persisted timestamps (creation, landing on a hub,
+// deletion), so after a restart the passes simply resume where the clock says they are.
+import { clone, create, equals } from "@bufbuild/protobuf";
+import { AnySchema, timestampDate, timestampFromMs, type Any } from "@bufbuild/protobuf/wkt";
+import { toJson } from "@bufbuild/protobuf";
+import {
+  ClusterConditionSchema,
+  ClusterConditionType,
+  ClusterNodeSetSchema,
+  ClusterState,
+  ClusterStatusSchema,
+  type Cluster,
+  type ClusterNodeSet,
+} from "../proto/gen/private/v1/cluster_type_pb";
+import type { Hub } from "../proto/gen/private/v1/hub_type_pb";
+import { MetadataSchema } from "../proto/gen/private/v1/metadata_type_pb";
+import { ConditionStatus } from "../proto/gen/shared/v1/metadata_pb";
+import { generateKubeconfig, generatePassword } from "./credentials";
+import type { ClusterOrderRequest, HubOrderOutcome, HubOrders, HubRecord } from "./hubOrders";
+import type { Kind, Store } from "./store";
+import { jsonRegistry } from "./views";
+
+export const FINALIZER = "fulfillment-controller";
+export const OUTCOME_LABEL = "simulator.osac.io/outcome";
+export const PROVISIONING_LABEL = "simulator.osac.io/provisioning-ms";
+export const DELETION_LABEL = "simulator.osac.io/deletion";
+
+export interface ControllerOptions {
+  controllerDelayMs: number;
+  provisioningDelayMs: number;
+  nodeSetConvergenceMs: number;
+  deletionDelayMs: number;
+  hubOrders?: HubOrders;
+  log: (line: string) => void;
+}
+
+const CONDITION_TYPES = [
+  ClusterConditionType.PROGRESSING,
+  ClusterConditionType.READY,
+  ClusterConditionType.FAILED,
+  ClusterConditionType.DEGRADED,
+];
+
+export class Controller {
+  private readonly clusterTimers = new Map<string, NodeJS.Timeout>();
+  private readonly removalTimers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private stopped = false;
+  /** Retrying every controller pass would hammer an unreachable hub: at least a second apart. */
+  private readonly retryMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: ControllerOptions,
+  ) {
+    this.retryMs = Math.max(options.controllerDelayMs, 1000);
+  }
+
+  start(): void {
+    for (const id of this.store.clusters.keys()) this.kick(id);
+    for (const kind of ["templates", "hostClasses", "hubs"] as const) {
+      for (const id of this.store.collection(kind).keys()) this.objectChanged(kind, id);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of [...this.clusterTimers.values(), ...this.removalTimers.values()]) clearTimeout(timer);
+    this.clusterTimers.clear();
+    this.removalTimers.clear();
+  }
+
+  /** Runs a pass for the cluster as soon as possible (after any pass in flight). */
+  kick(id: string): void {
+    this.schedule(id, 0);
+  }
+
+  /** A hub appeared: clusters waiting for one may land now. */
+  hubsChanged(): void {
+    for (const cluster of this.store.clusters.values()) {
+      if (cluster.status?.state === ClusterState.PROGRESSING && !cluster.status.hub) this.kick(cluster.id);
+    }
+  }
+
+  /** Objects other than clusters have no finalizer of ours: the server removes them after the deletion delay. */
+  objectChanged(kind: Exclude<Kind, "clusters">, id: string): void {
+    if (this.stopped) return;
+    const key = `${kind}/${id}`;
+    clearTimeout(this.removalTimers.get(key));
+    this.removalTimers.delete(key);
+    const object = this.store.collection(kind).get(id);
+    const deletion = object?.metadata?.deletionTimestamp;
+    if (!object || !deletion) return;
+    const due = timestampDate(deletion).getTime() + this.options.deletionDelayMs;
+    const timer = setTimeout(() => {
+      this.removalTimers.delete(key);
+      const current = this.store.collection(kind).get(id);
+      if (!current?.metadata?.deletionTimestamp || current.metadata.finalizers.length > 0) return;
+      this.store.remove(kind, id);
+      this.store.commit();
+      this.options.log(`${kind} ${id}: deleted`);
+    }, Math.max(0, due - Date.now()));
+    this.removalTimers.set(key, timer);
+  }
+
+  private schedule(id: string, at: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.clusterTimers.get(id));
+    const timer = setTimeout(() => {
+      this.clusterTimers.delete(id);
+      void this.reconcile(id);
+    }, Math.max(0, at - Date.now()));
+    this.clusterTimers.set(id, timer);
+  }
+
+  private async reconcile(id: string): Promise<void> {
+    if (this.stopped) return;
+    if (this.running.has(id)) {
+      this.again.add(id);
+      return;
+    }
+    this.running.add(id);
+    try {
+      const due = await this.pass(id);
+      if (due !== undefined) this.schedule(id, due);
+    } catch (error) {
+      this.options.log(`cluster ${id}: controller pass failed: ${(error as Error).message}`);
+      this.schedule(id, Date.now() + this.retryMs);
+    } finally {
+      this.running.delete(id);
+      if (this.again.delete(id)) this.kick(id);
+    }
+  }
+
+  /** One reconciliation; returns when the next pass is due, if one is. */
+  private async pass(id: string): Promise<number | undefined> {
+    const now = Date.now();
+    const cluster = this.store.clusters.get(id);
+    if (!cluster) return undefined;
+    const metadata = (cluster.metadata ??= create(MetadataSchema));
+    if (metadata.deletionTimestamp) return this.deletionPass(cluster);
+
+    if (!metadata.finalizers.includes(FINALIZER)) {
+      const created = metadata.creationTimestamp ? timestampDate(metadata.creationTimestamp).getTime() : now;
+      const due = created + this.options.controllerDelayMs;
+      if (now < due) return due;
+      metadata.finalizers.push(FINALIZER);
+      this.store.commit();
+    }
+    const status = (cluster.status ??= create(ClusterStatusSchema));
+    if (status.state === ClusterState.UNSPECIFIED) {
+      status.state = ClusterState.PROGRESSING;
+      status.conditions = CONDITION_TYPES.map((type) =>
+        create(ClusterConditionSchema, { type, status: ConditionStatus.FALSE, lastTransitionTime: timestampFromMs(now) }),
+      );
+      this.store.commit();
+      this.options.log(`cluster ${id}: PROGRESSING`);
+    }
+    if (status.state === ClusterState.PROGRESSING) return this.progressingPass(cluster);
+    if (status.state === ClusterState.READY) return this.convergencePass(cluster);
+    return undefined;
+  }
+
+  private async progressingPass(cluster: Cluster): Promise<number | undefined> {
+    const id = cluster.id;
+    const status = cluster.status!;
+    const runtime = this.store.runtimeOf(id);
+    if (!status.hub) {
+      const hubs = [...this.store.hubs.values()].filter((hub) => !hub.metadata?.deletionTimestamp);
+      if (hubs.length === 0) {
+        if (setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ResourcesUnavailable", "there are no hubs available to host the cluster")) {
+          this.store.commit();
+          this.options.log(`cluster ${id}: no hub available`);
+        }
+        return Date.now() + this.retryMs;
+      }
+      status.hub = hubs[Math.floor(Math.random() * hubs.length)].id;
+      this.store.commit();
+      this.options.log(`cluster ${id}: assigned to hub ${status.hub}`);
+    }
+    if (runtime.landedAt === undefined || runtime.orderDirty) {
+      const hub = this.store.hubs.get(status.hub);
+      const hubOrders = this.options.hubOrders;
+      if (hubOrders && hub) {
+        runtime.orderDirty = false;
+        const outcome = await guard(() => hubOrders.ensureClusterOrder(hubRecord(hub), orderRequest(cluster)));
+        const current = this.store.clusters.get(id);
+        if (this.stopped || current !== cluster || cluster.metadata?.deletionTimestamp) return Date.now();
+        if (!outcome.ok) {
+          runtime.orderDirty = true;
+          setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, outcome.reason, outcome.message);
+          this.store.commit();
+          this.options.log(`cluster ${id}: hub ${hub.id} refused the ClusterOrder: ${outcome.reason}`);
+          return Date.now() + this.retryMs;
+        }
+      }
+      if (runtime.landedAt === undefined) {
+        runtime.landedAt = Date.now();
+        this.options.log(`cluster ${id}: ClusterOrder placed on hub ${status.hub}`);
+      }
+      setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.TRUE, "Provisioning", `the cluster is being provisioned on hub '${status.hub}'`);
+      this.store.commit();
+    }
+
+    const labels = cluster.metadata?.labels ?? {};
+    const override = Number(labels[PROVISIONING_LABEL]);
+    const provisioningMs = labels[PROVISIONING_LABEL] !== undefined && Number.isFinite(override) && override >= 0 ? override : this.options.provisioningDelayMs;
+    const due = runtime.landedAt + provisioningMs;
+    const now = Date.now();
+    if (now < due) return due;
+
+    if (labels[OUTCOME_LABEL] === "failed") {
+      status.state = ClusterState.FAILED;
+      setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ProvisioningFailed", "provisioning has stopped");
+      setCondition(cluster, ClusterConditionType.FAILED, ConditionStatus.TRUE, "ProvisioningFailed", `provisioning of the cluster failed on hub '${status.hub}' (requested by label '${OUTCOME_LABEL}: failed')`);
+      this.store.commit();
+      this.options.log(`cluster ${id}: FAILED`);
+      return undefined;
+    }
+    const host = `${cluster.metadata?.name || id}.${status.hub}.sim.example`;
+    status.state = ClusterState.READY;
+    status.apiUrl = `https://api.${host}:6443`;
+    status.consoleUrl = `https://console-openshift-console.apps.${host}`;
+    status.nodeSets = cloneNodeSets(cluster.spec?.nodeSets ?? {});
+    runtime.nodeSetsChangedAt = undefined;
+    runtime.kubeconfig = generateKubeconfig(cluster.metadata?.name || id, status.apiUrl);
+    runtime.password = generatePassword();
+    setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "Provisioned", "the cluster has been provisioned");
+    setCondition(cluster, ClusterConditionType.READY, ConditionStatus.TRUE, "Ready", "the cluster is ready");
+    this.store.commit();
+    this.options.log(`cluster ${id}: READY`);
+    return undefined;
+  }
+
+  private convergencePass(cluster: Cluster): number | undefined {
+    const status = cluster.status!;
+    const wanted = cluster.spec?.nodeSets ?? {};
+    if (sameNodeSets(status.nodeSets, wanted)) return undefined;
+    const runtime = this.store.runtimeOf(cluster.id);
+    if (runtime.nodeSetsChangedAt === undefined) {
+      runtime.nodeSetsChangedAt = Date.now();
+      this.store.commit();
+    }
+    const due = runtime.nodeSetsChangedAt + this.options.nodeSetConvergenceMs;
+    if (Date.now() < due) return due;
+    status.nodeSets = cloneNodeSets(wanted);
+    runtime.nodeSetsChangedAt = undefined;
+    this.store.commit();
+    this.options.log(`cluster ${cluster.id}: node sets converged`);
+    return undefined;
+  }
+
+  private async deletionPass(cluster: Cluster): Promise<number | undefined> {
+    const id = cluster.id;
+    const metadata = cluster.metadata!;
+    if (!metadata.finalizers.includes(FINALIZER)) {
+      if (metadata.finalizers.length === 0) this.removeCluster(id);
+      return undefined;
+    }
+    // Held on purpose (delete-timeout tests); an Update removing the label kicks us again.
+    if (metadata.labels[DELETION_LABEL] === "stuck") return undefined;
+    const runtime = this.store.runtimeOf(id);
+    if (!runtime.orderDeleted) {
+      const hub = cluster.status?.hub ? this.store.hubs.get(cluster.status.hub) : undefined;
+      const hubOrders = this.options.hubOrders;
+      if (hub && hubOrders) {
+        const outcome = await guard(() => hubOrders.deleteClusterOrder(hubRecord(hub), id));
+        if (this.stopped || this.store.clusters.get(id) !== cluster) return Date.now();
+        if (!outcome.ok) {
+          this.options.log(`cluster ${id}: hub ${hub.id} could not delete the ClusterOrder: ${outcome.reason}`);
+          return Date.now() + this.retryMs;
+        }
+      }
+      runtime.orderDeleted = true;
+      this.store.commit();
+    }
+    const due = timestampDate(metadata.deletionTimestamp!).getTime() + this.options.deletionDelayMs;
+    if (Date.now() < due) return due;
+    metadata.finalizers = metadata.finalizers.filter((finalizer) => finalizer !== FINALIZER);
+    if (metadata.finalizers.length === 0) this.removeCluster(id);
+    else this.store.commit();
+    return undefined;
+  }
+
+  private removeCluster(id: string): void {
+    this.store.remove("clusters", id);
+    this.store.commit();
+    this.options.log(`cluster ${id}: deleted`);
+  }
+}
+
+/** A hub implementation that throws is treated like one that says no. */
+async function guard(call: () => Promise<HubOrderOutcome>): Promise<HubOrderOutcome> {
+  try {
+    return await call();
+  } catch (error) {
+    return { ok: false, reason: "HubError", message: (error as Error).message };
+  }
+}
+
+/** Sets a condition; its transition time moves only when its status does. Returns whether anything changed. */
+function setCondition(cluster: Cluster, type: ClusterConditionType, value: ConditionStatus, reason: string, message: string): boolean {
+  const status = (cluster.status ??= create(ClusterStatusSchema));
+  let condition = status.conditions.find((candidate) => candidate.type === type);
+  if (!condition) {
+    condition = create(ClusterConditionSchema, { type, status: ConditionStatus.UNSPECIFIED });
+    status.conditions.push(condition);
+    status.conditions.sort((a, b) => a.type - b.type);
+  }
+  if (condition.status === value && condition.reason === reason && condition.message === message) return false;
+  if (condition.status !== value) condition.lastTransitionTime = timestampFromMs(Date.now());
+  condition.status = value;
+  condition.reason = reason;
+  condition.message = message;
+  return true;
+}
+
+function cloneNodeSets(nodeSets: Record<string, ClusterNodeSet>): Record<string, ClusterNodeSet> {
+  return Object.fromEntries(Object.entries(nodeSets).map(([key, value]) => [key, clone(ClusterNodeSetSchema, value)]));
+}
+
+function sameNodeSets(a: Record<string, ClusterNodeSet>, b: Record<string, ClusterNodeSet>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => b[key] !== undefined && equals(ClusterNodeSetSchema, a[key], b[key]));
+}
+
+function hubRecord(hub: Hub): HubRecord {
+  return { id: hub.id, kubeconfig: Buffer.from(hub.kubeconfig).toString("utf8"), namespace: hub.namespace };
+}
+
+function orderRequest(cluster: Cluster): ClusterOrderRequest {
+  const spec = cluster.spec;
+  return {
+    clusterId: cluster.id,
+    templateId: spec?.template ?? "",
+    templateParameters: Object.fromEntries(Object.entries(spec?.templateParameters ?? {}).map(([name, value]) => [name, plainValue(value)])),
+    nodeRequests: Object.keys(spec?.nodeSets ?? {})
+      .sort()
+      .map((key) => ({ resourceClass: spec!.nodeSets[key].hostClass, numberOfNodes: spec!.nodeSets[key].size })),
+  };
+}
+
+/** The JSON value of a parameter, as the real controller puts into `templateParameters`. */
+export function plainValue(value: Any): unknown {
+  try {
+    const json = toJson(AnySchema, value, { registry: jsonRegistry }) as Record<string, unknown>;
+    if ("value" in json && value.typeUrl.startsWith("type.googleapis.com/google.protobuf.")) return json.value;
+    const { ["@type"]: _type, ...rest } = json;
+    return rest;
+  } catch {
+    return undefined;
+  }
+}

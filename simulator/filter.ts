@@ -1,0 +1,206 @@
+// List filters: CEL over the object named `this`, evaluated with @marcbachmann/cel-js
+// against the object's protobuf JSON (proto field names), which is what the real
+// server stores in its JSONB column and translates the CEL into SQL for.
+//
+// Two consequences of that SQL translation are reproduced on purpose:
+// - a missing map key or unset field behaves like SQL NULL: the row does not match,
+//   it is not an error;
+// - comparing an enum field with a number (`this.status.state == 2`) fails in the
+//   database (the JSON holds the enum's name), so the whole List fails with INTERNAL
+//   "failed to list", whether or not any row exists. Malformed filters and unknown
+//   fields fail the same way.
+import { parse, type ASTNode } from "@marcbachmann/cel-js";
+import { toJson, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { internal } from "./errors";
+import { jsonRegistry } from "./views";
+
+type Resolved =
+  | { kind: "message"; desc: DescMessage }
+  | { kind: "map"; field: DescField & { fieldKind: "map" } }
+  | { kind: "list"; field: DescField & { fieldKind: "list" } }
+  | { kind: "enum" }
+  | { kind: "scalar" }
+  /** Well-known types (Timestamp, Any, ...) whose JSON form is not their fields. */
+  | { kind: "opaque" };
+
+class FilterError extends Error {}
+
+export type Predicate = (message: Message) => boolean;
+
+export function compileFilter(expression: string | undefined, schema: DescMessage): Predicate {
+  if (expression === undefined || expression.trim() === "") return () => true;
+  let evaluate: ReturnType<typeof parse>;
+  try {
+    evaluate = parse(expression);
+    checkNode(evaluate.ast, schema);
+  } catch {
+    throw internal("failed to list");
+  }
+  return (message) => {
+    const data = toFilterJson(schema, message);
+    let result: unknown;
+    try {
+      result = evaluate({ this: data });
+    } catch (error) {
+      if ((error as { code?: string }).code === "no_such_key") return false;
+      throw internal("failed to list");
+    }
+    if (typeof result !== "boolean") throw internal("failed to list");
+    return result;
+  };
+}
+
+function toFilterJson(schema: DescMessage, message: Message): unknown {
+  const options = { useProtoFieldName: true, alwaysEmitImplicit: true, registry: jsonRegistry } as const;
+  try {
+    return toJson(schema, message, options);
+  } catch {
+    // An Any of a type we cannot resolve: filter on everything else.
+    return toJson(schema, stripAny(schema, message), options);
+  }
+}
+
+function stripAny(schema: DescMessage, message: Message): Message {
+  const copy = { ...(message as unknown as Record<string, unknown>) };
+  for (const field of schema.fields) {
+    if (field.fieldKind === "map" && field.mapKind === "message" && field.message.typeName === "google.protobuf.Any") {
+      copy[field.localName] = {};
+    } else if (field.fieldKind === "message" && copy[field.localName] !== undefined) {
+      copy[field.localName] =
+        field.message.typeName === "google.protobuf.Any"
+          ? undefined
+          : stripAny(field.message, copy[field.localName] as Message);
+    }
+  }
+  return copy as unknown as Message;
+}
+
+function checkNode(node: ASTNode, schema: DescMessage): void {
+  switch (node.op) {
+    case "==":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+    case "in": {
+      const [left, right] = node.args;
+      const leftType = resolve(left, schema);
+      const rightType = resolve(right, schema);
+      if ((leftType?.kind === "enum" && isNumeric(right)) || (rightType?.kind === "enum" && isNumeric(left))) {
+        throw new FilterError("enum compared with a number");
+      }
+      checkNode(left, schema);
+      checkNode(right, schema);
+      return;
+    }
+    case ".":
+    case ".?":
+      resolve(node, schema);
+      checkNode(node.args[0], schema);
+      return;
+    case "[]":
+    case "[?]":
+      resolve(node, schema);
+      checkNode(node.args[0], schema);
+      checkNode(node.args[1], schema);
+      return;
+    case "value":
+    case "id":
+      return;
+    case "call":
+      node.args[1].forEach((arg) => checkNode(arg, schema));
+      return;
+    case "rcall":
+      checkNode(node.args[1], schema);
+      node.args[2].forEach((arg) => checkNode(arg, schema));
+      return;
+    case "list":
+      node.args.forEach((arg) => checkNode(arg, schema));
+      return;
+    case "map":
+      node.args.forEach(([key, value]) => {
+        checkNode(key, schema);
+        checkNode(value, schema);
+      });
+      return;
+    case "!_":
+    case "-_":
+      checkNode(node.args, schema);
+      return;
+    default:
+      for (const arg of node.args as ASTNode[]) checkNode(arg, schema);
+  }
+}
+
+function isNumeric(node: ASTNode): boolean {
+  if (node.op === "value") return typeof node.args === "number" || typeof node.args === "bigint";
+  if (node.op === "-_") return isNumeric(node.args);
+  if (node.op === "list") return node.args.some(isNumeric);
+  return false;
+}
+
+/** The static type of a `this...` path, or undefined for anything not rooted at `this`. */
+function resolve(node: ASTNode, schema: DescMessage): Resolved | undefined {
+  switch (node.op) {
+    case "id":
+      return node.args === "this" ? { kind: "message", desc: schema } : undefined;
+    case ".":
+    case ".?": {
+      const base = resolve(node.args[0], schema);
+      if (!base) return undefined;
+      return select(base, node.args[1]);
+    }
+    case "[]":
+    case "[?]": {
+      const base = resolve(node.args[0], schema);
+      if (!base) return undefined;
+      if (base.kind === "map") return mapValue(base.field);
+      if (base.kind === "list") return listItem(base.field);
+      if (base.kind === "message") {
+        const key = node.args[1];
+        if (key.op === "value" && typeof key.args === "string") return select(base, key.args);
+        throw new FilterError("message indexed with a non-literal");
+      }
+      return { kind: "opaque" };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function select(base: Resolved, name: string): Resolved {
+  if (base.kind === "map") return mapValue(base.field);
+  if (base.kind === "opaque" || base.kind === "scalar" || base.kind === "enum") return { kind: "opaque" };
+  if (base.kind === "list") throw new FilterError(`field '${name}' selected on a list`);
+  const field = base.desc.fields.find((candidate) => candidate.name === name);
+  if (!field) throw new FilterError(`unknown field '${name}' of ${base.desc.typeName}`);
+  switch (field.fieldKind) {
+    case "scalar":
+      return { kind: "scalar" };
+    case "enum":
+      return { kind: "enum" };
+    case "message":
+      return messageType(field.message);
+    case "list":
+      return { kind: "list", field };
+    case "map":
+      return { kind: "map", field };
+  }
+}
+
+function messageType(desc: DescMessage): Resolved {
+  return desc.typeName.startsWith("google.protobuf.") ? { kind: "opaque" } : { kind: "message", desc };
+}
+
+function mapValue(field: DescField & { fieldKind: "map" }): Resolved {
+  if (field.mapKind === "enum") return { kind: "enum" };
+  if (field.mapKind === "message") return messageType(field.message);
+  return { kind: "scalar" };
+}
+
+function listItem(field: DescField & { fieldKind: "list" }): Resolved {
+  if (field.listKind === "enum") return { kind: "enum" };
+  if (field.listKind === "message") return messageType(field.message);
+  return { kind: "scalar" };
+}

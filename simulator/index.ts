@@ -1,0 +1,184 @@
+// The fulfillment API simulator: a real gRPC server with the real service's wire
+// format, validation, status codes and lifecycle, for tests, demos and local use.
+import * as grpc from "@grpc/grpc-js";
+import { Clusters as PrivateClusters } from "../proto/gen/private/v1/clusters_service_pb";
+import { ClusterTemplates as PrivateTemplates } from "../proto/gen/private/v1/cluster_templates_service_pb";
+import { HostClasses as PrivateHostClasses } from "../proto/gen/private/v1/host_classes_service_pb";
+import { Hubs } from "../proto/gen/private/v1/hubs_service_pb";
+import { Clusters as PublicClusters } from "../proto/gen/fulfillment/v1/clusters_service_pb";
+import { ClusterTemplates as PublicTemplates } from "../proto/gen/fulfillment/v1/cluster_templates_service_pb";
+import { HostClasses as PublicHostClasses } from "../proto/gen/fulfillment/v1/host_classes_service_pb";
+import { Authenticator, type AuthOptions } from "./auth";
+import { Controller } from "./controller";
+import { Faults } from "./faults";
+import type { HubOrders } from "./hubOrders";
+import { seed } from "./seed";
+import { bind, buildServer, serverCredentials, type ServedApi } from "./server";
+import { privateClusterHandlers, publicClusterHandlers } from "./services/clusters";
+import { hostClassHandlers, hubHandlers, templateHandlers } from "./services/catalog";
+import type { Env } from "./services/crud";
+import { Store } from "./store";
+
+export type { HubOrders } from "./hubOrders";
+export type { AuthOptions } from "./auth";
+export { FINALIZER, OUTCOME_LABEL, PROVISIONING_LABEL, DELETION_LABEL } from "./controller";
+
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** JSON state file, written after every change and loaded at start. */
+  stateFile?: string;
+  /** Absent: guest mode, everyone is admin (like `--grpc-authn-type=guest`). */
+  auth?: AuthOptions;
+  tls?: { certPem: string; keyPem: string };
+  /** Until a new cluster's first controller pass. Default 100. */
+  controllerDelayMs?: number;
+  /** From landing on a hub to READY. Default 3000. */
+  provisioningDelayMs?: number;
+  /** From a node set change to status.node_sets matching. Default 1000. */
+  nodeSetConvergenceMs?: number;
+  /** From Delete to the object being gone. Default 500. */
+  deletionDelayMs?: number;
+  /** Seed host classes and templates into a fresh state. Default true. */
+  seed?: boolean;
+  /** Where ClusterOrders go; absent, no hub is ever contacted. */
+  hubOrders?: HubOrders;
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  /** host:port */
+  readonly address: string;
+  readonly port: number;
+  faults: { setLatencyMs(ms: number): void; failNext(count: number, code?: number): void };
+  /** Stops listening, then listens again on the same port with the state reloaded from the file. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** Deep copy of the store for assertions. */
+  snapshot(): { clusters: unknown[]; templates: unknown[]; hostClasses: unknown[]; hubs: unknown[] };
+}
+
+const DEFAULTS = {
+  controllerDelayMs: 100,
+  provisioningDelayMs: 3000,
+  nodeSetConvergenceMs: 1000,
+  deletionDelayMs: 500,
+};
+
+function delay(options: SimulatorOptions, name: keyof typeof DEFAULTS): number {
+  const value = options[name] ?? DEFAULTS[name];
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number of milliseconds, got ${value}`);
+  return value;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? (() => undefined);
+  const controllerOptions = {
+    controllerDelayMs: delay(options, "controllerDelayMs"),
+    provisioningDelayMs: delay(options, "provisioningDelayMs"),
+    nodeSetConvergenceMs: delay(options, "nodeSetConvergenceMs"),
+    deletionDelayMs: delay(options, "deletionDelayMs"),
+    hubOrders: options.hubOrders,
+    log,
+  };
+  const auth = new Authenticator(options.auth);
+  const faults = new Faults();
+  const credentials = serverCredentials(options.tls);
+
+  const openStore = (): Store => {
+    const store = new Store(options.stateFile);
+    if (!store.load() && options.seed !== false) {
+      seed(store);
+      store.commit();
+    }
+    return store;
+  };
+  let env: Env = (() => {
+    const store = openStore();
+    return { store, controller: new Controller(store, controllerOptions) };
+  })();
+  const current = (): Env => env;
+
+  const templates = templateHandlers(current);
+  const hostClasses = hostClassHandlers(current);
+  const apis: ServedApi[] = [
+    { service: PublicClusters, handlers: publicClusterHandlers(current) },
+    { service: PublicTemplates, handlers: templates.publicApi },
+    { service: PublicHostClasses, handlers: hostClasses.publicApi },
+    { service: Hubs, handlers: hubHandlers(current) },
+    { service: PrivateClusters, handlers: privateClusterHandlers(current) },
+    { service: PrivateTemplates, handlers: templates.privateApi },
+    { service: PrivateHostClasses, handlers: hostClasses.privateApi },
+  ];
+  const newServer = () => buildServer({ apis, auth, faults, tls: options.tls, log });
+
+  let server = newServer();
+  const port = await bind(server, joinHostPort(host, options.port ?? 0), credentials);
+  const address = joinHostPort(host, port);
+  env.controller.start();
+  log(`listening on ${address}${options.tls ? " (TLS)" : " (plaintext)"}${options.auth ? "" : ", guest mode"}`);
+
+  let stopped = false;
+  return {
+    address,
+    port,
+    faults: {
+      setLatencyMs: (ms) => faults.setLatencyMs(ms),
+      failNext: (count, code) => faults.failNext(count, code),
+    },
+    async restart() {
+      if (stopped) throw new Error("the simulator has been stopped");
+      env.controller.stop();
+      server.forceShutdown();
+      // Without a state file the memory is the state: keep it, as a restarted
+      // process would keep its database.
+      let store = env.store;
+      if (options.stateFile) {
+        store.frozen = true;
+        store = openStore();
+      }
+      env = { store, controller: new Controller(store, controllerOptions) };
+      server = newServer();
+      await bindWithRetry(server, address, credentials);
+      env.controller.start();
+      log(`restarted on ${address}`);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      env.controller.stop();
+      env.store.frozen = true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+    snapshot: () => env.store.snapshot(),
+  };
+}
+
+function joinHostPort(host: string, port: number): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The old listener's socket may take a moment to be released. */
+async function bindWithRetry(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await bind(server, address, credentials);
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// ClusterOrders in a real hub, as the fulfillment service's cluster controller makes
+// them: in the hub's namespace, generateName `order-`, label
+// `cloudkit.openshift.io/clusterorder-uuid: <cluster id>`, spec templateID,
+// templateParameters (a JSON string) and nodeRequests. Talks to the API server the
+// hub's registered kubeconfig points at, with @kubernetes/client-node's KubeConfig.
+//
+// Every failure becomes `{ ok: false, reason, message }` whose message says what went
+// wrong (does not parse, cannot reach, refused the credentials, not allowed, no CRD)
+// and never carries the kubeconfig or its token.
+import type { ClusterOrderRequest, HubOrderOutcome, HubOrders, HubRecord } from "./hubOrders";
+import { KubeApiError, KubeconfigError, kubeRequest, loadKubeconfig, type KubeContext } from "../components/kube/client";
+import { redactSecrets } from "../provider/redact";
+
+export const CLUSTER_ORDER_API = "cloudkit.openshift.io/v1alpha1";
+export const CLUSTER_ORDER_UUID_LABEL = "cloudkit.openshift.io/clusterorder-uuid";
+
+export interface KubeHubOrdersOptions {
+  /** Deadline of each API call. Default 10 s. */
+  timeoutMs?: number;
+  /** How long delete waits for the ClusterOrder to disappear (finalizers of a hub operator). Default 30 s. */
+  deleteWaitMs?: number;
+}
+
+interface ClusterOrderObject {
+  metadata: { name: string; namespace?: string; deletionTimestamp?: string };
+}
+
+export class KubeHubOrders implements HubOrders {
+  private readonly timeoutMs: number;
+  private readonly deleteWaitMs: number;
+
+  constructor(options: KubeHubOrdersOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.deleteWaitMs = options.deleteWaitMs ?? 30_000;
+  }
+
+  async ensureClusterOrder(hub: HubRecord, order: ClusterOrderRequest): Promise<HubOrderOutcome> {
+    const ctx = this.connect(hub);
+    if ("ok" in ctx) return ctx;
+    const spec = {
+      templateID: order.templateId,
+      templateParameters: JSON.stringify(order.templateParameters ?? {}),
+      nodeRequests: order.nodeRequests.map((r) => ({ resourceClass: r.resourceClass, numberOfNodes: r.numberOfNodes })),
+    };
+    try {
+      const existing = (await this.find(ctx, hub, order.clusterId)).find((o) => !o.metadata.deletionTimestamp);
+      if (existing) {
+        await kubeRequest(ctx, "PATCH", this.ordersPath(hub, existing.metadata.name), {
+          body: { spec },
+          contentType: "application/merge-patch+json",
+          timeoutMs: this.timeoutMs,
+        });
+        return { ok: true, orderName: existing.metadata.name };
+      }
+      const created = await kubeRequest<ClusterOrderObject>(ctx, "POST", this.ordersPath(hub), {
+        body: {
+          apiVersion: CLUSTER_ORDER_API,
+          kind: "ClusterOrder",
+          metadata: { generateName: "order-", namespace: hub.namespace, labels: { [CLUSTER_ORDER_UUID_LABEL]: order.clusterId } },
+          spec,
+        },
+        timeoutMs: this.timeoutMs,
+      });
+      return { ok: true, orderName: created.metadata.name };
+    } catch (error) {
+      return this.failure(hub, ctx, error, "create ClusterOrders");
+    }
+  }
+
+  async deleteClusterOrder(hub: HubRecord, clusterId: string): Promise<HubOrderOutcome> {
+    const ctx = this.connect(hub);
+    if ("ok" in ctx) return ctx;
+    try {
+      const orders = await this.find(ctx, hub, clusterId);
+      for (const order of orders) {
+        try {
+          await kubeRequest(ctx, "DELETE", this.ordersPath(hub, order.metadata.name), { timeoutMs: this.timeoutMs });
+        } catch (error) {
+          if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+        }
+      }
+      const deadline = Date.now() + this.deleteWaitMs;
+      let delay = 100;
+      for (;;) {
+        const left = await this.find(ctx, hub, clusterId);
+        if (left.length === 0) return { ok: true, orderName: orders[0]?.metadata.name ?? "" };
+        if (Date.now() > deadline) {
+          return {
+            ok: false,
+            reason: "ClusterOrderDeletionPending",
+            message: `ClusterOrder '${left[0].metadata.name}' in hub '${hub.id}' (namespace '${hub.namespace}') is still being deleted`,
+          };
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 1000);
+      }
+    } catch (error) {
+      return this.failure(hub, ctx, error, "delete ClusterOrders");
+    }
+  }
+
+  private connect(hub: HubRecord): KubeContext | (HubOrderOutcome & { ok: false }) {
+    try {
+      return loadKubeconfig(hub.kubeconfig, `kubeconfig of hub '${hub.id}'`);
+    } catch (error) {
+      const detail = error instanceof KubeconfigError ? error.message : "it does not parse";
+      return { ok: false, reason: "InvalidKubeconfig", message: redactSecrets(`cannot use hub '${hub.id}': ${detail}`, [hub.kubeconfig]) };
+    }
+  }
+
+  private ordersPath(hub: HubRecord, name?: string): string {
+    const base = `/apis/${CLUSTER_ORDER_API}/namespaces/${encodeURIComponent(hub.namespace)}/clusterorders`;
+    return name ? `${base}/${encodeURIComponent(name)}` : base;
+  }
+
+  /** Namespace or CRD missing reads as "no orders", so delete of a never-placed order succeeds. */
+  private async find(ctx: KubeContext, hub: HubRecord, clusterId: string): Promise<ClusterOrderObject[]> {
+    try {
+      const list = await kubeRequest<{ items?: ClusterOrderObject[] }>(ctx, "GET", this.ordersPath(hub), {
+        query: { labelSelector: `${CLUSTER_ORDER_UUID_LABEL}=${clusterId}` },
+        timeoutMs: this.timeoutMs,
+      });
+      return list?.items ?? [];
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404 && ctx) return [];
+      throw error;
+    }
+  }
+
+  private failure(hub: HubRecord, ctx: KubeContext, error: unknown, action: string): HubOrderOutcome {
+    const secrets = [hub.kubeconfig, ...ctx.secrets];
+    const scrub = (text: string) => redactSecrets(text, secrets);
+    if (!(error instanceof KubeApiError)) {
+      return { ok: false, reason: "HubError", message: scrub(`hub '${hub.id}': ${(error as Error)?.message ?? String(error)}`) };
+    }
+    const where = `the API server of hub '${hub.id}' (${ctx.server})`;
+    switch (error.status) {
+      case 0:
+        return { ok: false, reason: "HubUnreachable", message: scrub(`cannot reach ${where}: ${error.message.replace(/^.*?cannot reach the API server at \S+: /, "")}`) };
+      case 401:
+        return { ok: false, reason: "HubUnauthorized", message: `${where} refused the credentials of the hub's kubeconfig (401 Unauthorized): the token is invalid or expired` };
+      case 403:
+        return {
+          ok: false,
+          reason: "HubForbidden",
+          message: `the hub's kubeconfig authenticates, but ${where} does not allow it to ${action} in namespace '${hub.namespace}' (403 Forbidden)`,
+        };
+      case 404:
+        return {
+          ok: false,
+          reason: "ClusterOrderCrdMissing",
+          message: `${where} does not serve ClusterOrders (${CLUSTER_ORDER_API}) in namespace '${hub.namespace}': install the ClusterOrder CRD and create the namespace`,
+        };
+      default:
+        return { ok: false, reason: "HubError", message: scrub(`${where}: ${error.message}`) };
+    }
+  }
+}

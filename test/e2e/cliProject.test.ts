@@ -1,0 +1,56 @@
+// A project directory run with the `pulumi` command itself: the Node.js language host
+// runs the program, the engine starts the dynamic provider from the project directory.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../simulator";
+import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
+
+const run = promisify(execFile);
+
+describe("pulumi CLI on a project directory", () => {
+  let sim: Simulator;
+  let t: TestPulumi;
+  let env: NodeJS.ProcessEnv;
+
+  const pulumi = async (...args: string[]) => {
+    const { stdout } = await run("pulumi", [...args, "--non-interactive"], { cwd: t.workDir, env, maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    t = createTestPulumi("cli-project");
+    env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true" };
+    fs.writeFileSync(path.join(t.workDir, "Pulumi.yaml"), "name: cli-project\nruntime: nodejs\nmain: index.js\n");
+    fs.writeFileSync(
+      path.join(t.workDir, "index.js"),
+      `const { Cluster } = require("pulumi-fulfillment");
+const web = new Cluster("web", { template: "ocp_4_17_small", name: "web", nodeSets: { workers: { size: 2 } } });
+exports.state = web.state;
+exports.clusterId = web.clusterId;
+`,
+    );
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    t?.dispose();
+  });
+
+  it("runs up, refresh and destroy through the language host", async () => {
+    await pulumi("stack", "init", "dev");
+    const up = await pulumi("up", "--yes", "--skip-preview");
+    // The provider's progress lines reach the user's terminal.
+    expect(up).toMatch(/cluster 'web' \([0-9a-f-]{36}\): .*READY/);
+    const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
+    expect(outputs.state).toBe("READY");
+    expect((sim.snapshot().clusters as Array<{ id: string }>).map((c) => c.id)).toEqual([outputs.clusterId]);
+
+    await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
+    await pulumi("destroy", "--yes", "--skip-preview");
+    expect(sim.snapshot().clusters).toHaveLength(0);
+  }, 240_000);
+});

@@ -1,0 +1,284 @@
+// Hub, ClusterTemplate and Cluster through the real engine against the simulator:
+// lifecycle, diffs, refresh drift, adoption, failure paths that must keep ids, secrets.
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startSimulator, type Simulator } from "../../simulator";
+import { FulfillmentClient } from "../../provider/client";
+import { resolveConnection } from "../../provider/connection";
+import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
+import { backendFiles, createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
+// The built package, as a user's program loads it.
+import { Cluster, ClusterTemplate, Hub } from "pulumi-fulfillment";
+
+const ADMIN_TOKEN = "admin-token-3f9a1c7e5b2d4f60";
+const HUB_KUBECONFIG_TOKEN = "hub-kubeconfig-token-8d2e6a4c";
+const PULL_SECRET = "pull-secret-value-71c0b5e9";
+
+const hubKubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- name: hub
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: hub
+  context: { cluster: hub, user: admin }
+current-context: hub
+users:
+- name: admin
+  user:
+    token: ${HUB_KUBECONFIG_TOKEN}
+`;
+
+interface Shape {
+  betaWorkers?: number;
+  alphaTemplate?: string;
+  withAlpha?: boolean;
+}
+
+function program(shape: Shape = {}) {
+  return async () => {
+    const hub = new Hub("hub", { hubId: "e2e-hub", kubeconfig: hubKubeconfig, namespace: "orders" });
+    const template = new ClusterTemplate("small", {
+      templateId: "e2e_small",
+      title: "E2E small",
+      description: "Two workers",
+      parameters: [
+        { name: "ha", type: "bool", default: false },
+        { name: "pull_secret", type: "string", required: true },
+      ],
+      nodeSets: { workers: { hostClass: "acme_1tib", size: 2 } },
+    });
+    const outputs: Record<string, unknown> = { hubId: hub.hubId };
+    if (shape.withAlpha !== false) {
+      const alpha = new Cluster(
+        "alpha",
+        {
+          template: shape.alphaTemplate ?? template.templateId,
+          templateParameters: { pull_secret: pulumi.secret(PULL_SECRET) },
+          name: "alpha",
+        },
+        { dependsOn: [hub] },
+      );
+      outputs.alphaId = alpha.clusterId;
+      outputs.alphaKubeconfig = alpha.kubeconfig;
+    }
+    const beta = new Cluster(
+      "beta",
+      { template: "ocp_4_17_small", nodeSets: { workers: { size: shape.betaWorkers ?? 3 } }, labels: { team: "platform" } },
+      { dependsOn: [hub] },
+    );
+    outputs.betaId = beta.clusterId;
+    outputs.betaState = beta.state;
+    outputs.betaApiUrl = beta.apiUrl;
+    outputs.betaObserved = beta.observedNodeSets;
+    outputs.betaHub = beta.hub;
+    return outputs;
+  };
+}
+
+describe("resources end to end", () => {
+  let sim: Simulator;
+  let t: TestPulumi;
+  let client: FulfillmentClient;
+  let stack: Stack;
+
+  const configure = async (s: Stack) => {
+    await s.setAllConfig({
+      "fulfillment:address": { value: sim.address },
+      "fulfillment:token": { value: ADMIN_TOKEN, secret: true },
+      "fulfillment:plaintext": { value: "true" },
+    });
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] },
+      controllerDelayMs: 20,
+      provisioningDelayMs: 400,
+      nodeSetConvergenceMs: 200,
+      deletionDelayMs: 100,
+    });
+    t = createTestPulumi("resources");
+    client = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, token: ADMIN_TOKEN, plaintext: true }, env: {} }));
+    stack = await inlineStack(t, program(), { project: "resources" });
+    await configure(stack);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await sim?.stop();
+    t?.dispose();
+  });
+
+  const getCluster = async (id: string) => (await client.call(Clusters.method.get, { id })).object!;
+
+  it("creates a hub, a template and two clusters and waits for READY", async () => {
+    const up = await stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.outputs.betaState.value).toBe("READY");
+    expect(up.outputs.betaApiUrl.value).toMatch(/^https:\/\/api\./);
+    expect(up.outputs.betaHub.value).toBe("e2e-hub");
+    expect(up.outputs.alphaKubeconfig.secret).toBe(true);
+    const alpha = await getCluster(up.outputs.alphaId.value);
+    expect(alpha.spec!.template).toBe("e2e_small");
+    expect(Object.keys(alpha.spec!.templateParameters).sort()).toEqual(["ha", "pull_secret"]);
+    const beta = await getCluster(up.outputs.betaId.value);
+    expect(beta.spec!.nodeSets.workers.size).toBe(3);
+    expect(beta.status!.nodeSets.workers.size).toBe(3);
+    // Nothing the server filled in shows as a change.
+    const again = await stack.preview({ expectNoChanges: true });
+    expect(again.changeSummary.update ?? 0).toBe(0);
+  }, 240_000);
+
+  it("previews a resize as an update and a template change as a replace", async () => {
+    const resize = await inlineStack(t, program({ betaWorkers: 4 }), { project: "resources" });
+    const resizePreview = await resize.preview();
+    expect(resizePreview.changeSummary.update).toBe(1);
+    expect(resizePreview.changeSummary.replace ?? 0).toBe(0);
+
+    const retemplate = await inlineStack(t, program({ alphaTemplate: "ocp_4_17_medium" }), { project: "resources" });
+    const replacePreview = await retemplate.preview();
+    expect(replacePreview.changeSummary.replace).toBe(1);
+    expect(replacePreview.changeSummary.update ?? 0).toBe(0);
+  }, 240_000);
+
+  it("resizes in place and waits for the node sets to converge", async () => {
+    const resize = await inlineStack(t, program({ betaWorkers: 4 }), { project: "resources" });
+    const up = await resize.up();
+    expect(up.summary.resourceChanges?.update).toBe(1);
+    expect(up.outputs.betaObserved.value.workers.size).toBe(4);
+    const beta = await getCluster(up.outputs.betaId.value);
+    expect(beta.status!.nodeSets.workers.size).toBe(4);
+  }, 240_000);
+
+  it("reports an out-of-band resize on refresh, and the next up puts it back", async () => {
+    stack = await inlineStack(t, program({ betaWorkers: 4 }), { project: "resources" });
+    const betaId = (await stack.outputs()).betaId.value as string;
+    const current = await getCluster(betaId);
+    await client.call(Clusters.method.update, {
+      object: { id: betaId, spec: { nodeSets: { workers: { hostClass: current.spec!.nodeSets.workers.hostClass, size: 6 } } } },
+      updateMask: { paths: ["spec.node_sets"] },
+    });
+    const refresh = await stack.refresh();
+    expect(refresh.summary.resourceChanges?.update).toBe(1);
+    const state = await stack.exportStack();
+    const betaState = state.deployment.resources.find((r: any) => r.urn.endsWith("::beta"));
+    expect(betaState.inputs.nodeSets.workers.size).toBe(6);
+
+    const up = await stack.up();
+    expect(up.summary.resourceChanges?.update).toBe(1);
+    expect((await getCluster(betaId)).spec!.nodeSets.workers.size).toBe(4);
+  }, 240_000);
+
+  it("drops a cluster deleted behind Pulumi's back on refresh and recreates it on up", async () => {
+    const alphaId = (await stack.outputs()).alphaId.value as string;
+    await client.call(Clusters.method.delete, { id: alphaId });
+    const refresh = await stack.refresh();
+    expect(refresh.summary.resourceChanges?.delete).toBe(1);
+    const state = await stack.exportStack();
+    expect(state.deployment.resources.some((r: any) => r.urn.endsWith("::alpha"))).toBe(false);
+    const up = await stack.up();
+    expect(up.summary.resourceChanges?.create).toBe(1);
+    expect(up.outputs.alphaId.value).not.toBe(alphaId);
+  }, 240_000);
+
+  it("adopts an existing cluster with the import option, then shows no changes", async () => {
+    const created = await client.call(Clusters.method.create, {
+      object: { metadata: { name: "legacy" }, spec: { template: "ocp_4_17_small", nodeSets: { workers: { size: 3 } } } },
+    });
+    const id = created.object!.id;
+    const adoptProgram = async () => {
+      const c = new Cluster(
+        "legacy",
+        { template: "ocp_4_17_small", name: "legacy", nodeSets: { workers: { size: 3 } }, timeouts: { create: "2m" } },
+        { import: id },
+      );
+      return { id: c.clusterId };
+    };
+    const adopt = await inlineStack(t, adoptProgram, { project: "adopt" });
+    await configure(adopt);
+    const before = sim.snapshot().clusters.length;
+    const up = await adopt.up();
+    expect(up.summary.resourceChanges?.create).toBe(2); // the stack and the adopted cluster
+    expect(up.outputs.id.value).toBe(id);
+    expect(sim.snapshot().clusters).toHaveLength(before); // taken over, not created
+    const preview = await adopt.preview({ expectNoChanges: true });
+    expect(preview.changeSummary.same).toBeGreaterThanOrEqual(1);
+
+    // Read-only lookups by id.
+    const lookup = await inlineStack(t, async () => ({ state: Cluster.get("looked-up", id).state }), { project: "lookup" });
+    await configure(lookup);
+    const looked = await lookup.up();
+    expect(looked.outputs.state.value).toBe("READY");
+    await lookup.destroy();
+    expect(await getCluster(id)).toBeDefined(); // a lookup never deletes
+
+    await adopt.destroy();
+    await expect(getCluster(id)).rejects.toThrow(/NOT_FOUND/);
+  }, 240_000);
+
+  it("keeps the id of a FAILED cluster and of a timed-out wait in the state, and destroy removes both", async () => {
+    const failing = async () => {
+      new Cluster("failing", { template: "ocp_4_17_small", labels: { "simulator.osac.io/outcome": "failed" } });
+      new Cluster("slow", { template: "ocp_4_17_small", labels: { "simulator.osac.io/provisioning-ms": "600000" }, timeouts: { create: "2s" } });
+    };
+    const s = await inlineStack(t, failing, { project: "failing" });
+    await configure(s);
+    const error = await s.up().catch((e) => e);
+    expect(String(error)).toMatch(/FAILED/);
+    expect(String(error)).toMatch(/timed out after 2s waiting for cluster/);
+    const state = await s.exportStack();
+    const clusters = state.deployment.resources.filter((r: any) => r.type === "pulumi-nodejs:dynamic/fulfillment:Cluster");
+    expect(clusters).toHaveLength(2);
+    for (const c of clusters) {
+      expect(c.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await getCluster(c.id)).id).toBe(c.id);
+    }
+    const destroy = await s.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    for (const c of clusters) await expect(getCluster(c.id)).rejects.toThrow(/NOT_FOUND/);
+  }, 240_000);
+
+  it("keeps every secret out of the state files and stores only the provider's module path", async () => {
+    const files = backendFiles(t);
+    expect(files.length).toBeGreaterThan(0);
+    const outputs = await stack.outputs();
+    expect(Object.keys(outputs)).toContain("alphaKubeconfig");
+    const kubeconfig = outputs.alphaKubeconfig.value as string;
+    const clusterToken = /token:\s*(\S+)/.exec(kubeconfig)?.[1];
+    expect(clusterToken).toBeTruthy();
+    const leaks: string[] = [];
+    const findLeaks = (value: unknown, path: string, file: string) => {
+      if (typeof value === "string") {
+        for (const secret of [ADMIN_TOKEN, HUB_KUBECONFIG_TOKEN, PULL_SECRET, clusterToken!]) {
+          if (value.includes(secret)) leaks.push(`${secret.slice(0, 6)}… at ${path} in ${file.slice(t.backendDir.length)}`);
+        }
+      } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) findLeaks(v, `${path}.${k}`, file);
+      }
+    };
+    for (const file of files) {
+      const text = fs.readFileSync(file, "utf8");
+      findLeaks(file.endsWith(".json") ? JSON.parse(text) : text, "", file);
+    }
+    expect(leaks).toEqual([]);
+    const state = await stack.exportStack();
+    const beta = state.deployment.resources.find((r: any) => r.urn.endsWith("::beta"));
+    const serialized = beta.inputs.__provider as string;
+    expect(serialized).toContain("pulumi-fulfillment/dist/provider/resources/clusterProvider");
+    expect(serialized.length).toBeLessThan(20_000);
+  }, 60_000);
+
+  it("destroys everything it created and leaves the service as it found it", async () => {
+    const destroy = await stack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    const snapshot = sim.snapshot();
+    expect(snapshot.clusters.map((c: any) => `${c.id} ${c.metadata?.name}`)).toEqual([]);
+    expect(snapshot.clusters).toHaveLength(0);
+    expect(snapshot.hubs).toHaveLength(0);
+    expect((snapshot.templates as Array<{ id: string }>).map((x) => x.id)).not.toContain("e2e_small");
+  }, 240_000);
+});

@@ -1,0 +1,270 @@
+// HubBootstrap end to end: a real kube-apiserver (+ controller manager) as the hub, the
+// simulator as the fulfillment service with KubeHubOrders, the real Pulumi engine.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { create } from "@bufbuild/protobuf";
+import { anyPack, StringValueSchema } from "@bufbuild/protobuf/wkt";
+import { startLocalKube, type LocalKube } from "../helpers/localKube";
+import { backendFiles, createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
+import { HubBootstrap } from "../../components/hubBootstrap";
+import { ClusterOrderCrd } from "../../components/clusterOrderCrd";
+import { startSimulator, type Simulator } from "../../simulator";
+import { KubeHubOrders } from "../../simulator/kubeHubOrders";
+import { clientFor, closeAllClients } from "../../provider/client";
+import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
+import { Clusters } from "../../proto/gen/private/v1/clusters_service_pb";
+import { ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";
+import { filesContaining, getObject, kubectl, requireBuilt, timed } from "./kubeTestUtils";
+
+const NS = "cloudkit-orders";
+const HUB = "kube-hub";
+
+describe("HubBootstrap on a real Kubernetes API server", () => {
+  let kube: LocalKube;
+  let sim: Simulator;
+  let t: TestPulumi;
+  let stack: Stack;
+  const simLog: string[] = [];
+  const seenTokens: string[] = [];
+  const settings = { renewBefore: 0.25, second: false };
+
+  const client = () => clientFor({ address: sim.address, plaintext: true });
+  const registeredKubeconfig = async (id: string) =>
+    Buffer.from((await client().call(Hubs.method.get, { id })).object!.kubeconfig).toString("utf8");
+  const tokenOf = (kubeconfig: string) => /token: "([^"]+)"/.exec(kubeconfig)![1];
+
+  beforeAll(async () => {
+    requireBuilt([
+      "components/kube/objectProvider",
+      "components/kube/tokenProvider",
+      "components/kube/kubeconfigProvider",
+      "provider/resources/hubProvider",
+    ]);
+    kube = await startLocalKube();
+    console.log(`kube-apiserver + controller-manager ready in ${kube.startupMs} ms`);
+    sim = await startSimulator({ provisioningDelayMs: 300, deletionDelayMs: 100, hubOrders: new KubeHubOrders(), log: (l) => simLog.push(l) });
+    t = createTestPulumi("kube-hub");
+    const program = async () => {
+      const admin = kube.adminKubeconfig;
+      const connection = { address: sim.address, plaintext: true };
+      const crd = new ClusterOrderCrd("orders", { kubeconfig: admin });
+      const hub = new HubBootstrap(
+        "hub",
+        { adminKubeconfig: admin, hubId: HUB, token: { kind: "request", lifetime: "10m", renewBefore: settings.renewBefore }, connection },
+        { dependsOn: [crd] },
+      );
+      const outputs: Record<string, unknown> = {
+        hubId: hub.hubId,
+        kubeconfig: hub.kubeconfig,
+        tokenExpiry: hub.tokenExpiry,
+        username: hub.hubKubeconfig.username,
+      };
+      if (settings.second) {
+        const second = new HubBootstrap(
+          "hub-admin",
+          { adminKubeconfig: admin, hubId: "kube-hub-admin", namespace: "orders-admin", serviceAccountName: "fulfillment", clusterAdmin: true, token: { kind: "secret" }, connection },
+          { dependsOn: [crd] },
+        );
+        outputs.secondKubeconfig = second.kubeconfig;
+        outputs.secondExpiry = second.tokenExpiry;
+      }
+      return outputs;
+    };
+    stack = await inlineStack(t, program, { project: "kube-hub" });
+  }, 180_000);
+
+  afterAll(async () => {
+    closeAllClients();
+    await sim?.stop();
+    await kube?.stop();
+    t?.dispose();
+  });
+
+  it("creates the namespace, service account, least-privilege RBAC and token, and registers the hub", async () => {
+    const [up, ms] = await timed(() => stack.up());
+    console.log(`first up: ${ms} ms`);
+    expect(up.summary.result).toBe("succeeded");
+    const admin = kube.adminKubeconfig;
+    expect(await getObject(admin, ["namespace", NS])).toBeDefined();
+    expect(await getObject(admin, ["serviceaccount", "-n", NS, "fulfillment-hub"])).toBeDefined();
+    const role = await getObject(admin, ["role", "-n", NS, "fulfillment-hub"]);
+    expect(role.rules[0]).toMatchObject({ apiGroups: ["cloudkit.openshift.io"], verbs: ["*"] });
+    expect(await getObject(admin, ["rolebinding", "-n", NS, "fulfillment-hub"])).toBeDefined();
+    expect(await getObject(admin, ["clusterrolebinding", `fulfillment-hub:${NS}:fulfillment-hub`])).toBeUndefined();
+
+    expect(up.outputs.hubId.value).toBe(HUB);
+    expect(up.outputs.kubeconfig.secret).toBe(true);
+    expect(up.outputs.username.value).toBe(`system:serviceaccount:${NS}:fulfillment-hub`);
+    const expiry = Date.parse(up.outputs.tokenExpiry.value);
+    expect(expiry - Date.now()).toBeGreaterThan(9 * 60_000);
+
+    // The registered kubeconfig is the component's output.
+    const kubeconfig: string = up.outputs.kubeconfig.value;
+    expect(await registeredKubeconfig(HUB)).toBe(kubeconfig);
+    seenTokens.push(tokenOf(kubeconfig));
+    await stack.preview({ expectNoChanges: true });
+  }, 240_000);
+
+  it("registers a minimal kubeconfig that kubectl can use, allowed only what the service needs", async () => {
+    const kubeconfig = await registeredKubeconfig(HUB);
+    expect(Buffer.byteLength(kubeconfig)).toBeLessThan(4096);
+    expect(kubeconfig).not.toMatch(/client-certificate|client-key|exec:|insecure-skip-tls-verify/);
+    expect(kubeconfig).toContain("certificate-authority-data:");
+    expect(kubeconfig).not.toContain(kube.adminToken);
+
+    const who = await kubectl(kubeconfig, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+    expect(who.code).toBe(0);
+    expect(who.stdout).toBe(`system:serviceaccount:${NS}:fulfillment-hub`);
+    const orders = await kubectl(kubeconfig, ["get", "clusterorders"]); // namespace from the context
+    expect(orders.code, orders.stderr).toBe(0);
+    const secrets = await kubectl(kubeconfig, ["get", "secrets"]);
+    expect(secrets.code, secrets.stderr).toBe(0);
+
+    const kubeSystem = await kubectl(kubeconfig, ["get", "secrets", "-n", "kube-system"]);
+    expect(kubeSystem.code).not.toBe(0);
+    expect(kubeSystem.stderr).toMatch(/forbidden/i);
+    const newNamespace = await kubectl(kubeconfig, ["create", "namespace", "not-allowed"]);
+    expect(newNamespace.code).not.toBe(0);
+    expect(newNamespace.stderr).toMatch(/forbidden/i);
+    expect((await kubectl(kubeconfig, ["auth", "can-i", "delete", "secrets"])).stdout.trim()).toBe("no");
+  }, 60_000);
+
+  it("lets the simulator create the ClusterOrder in the hub and remove it when the cluster is deleted", async () => {
+    const created = await client().call(Clusters.method.create, {
+      object: {
+        metadata: { name: "orders-test" },
+        spec: {
+          template: "ocp_4_17_small",
+          templateParameters: { release: anyPack(StringValueSchema, create(StringValueSchema, { value: "4.17.3" })) },
+          nodeSets: { workers: { size: 3 } },
+        },
+      },
+    });
+    const id = created.object!.id;
+    let state = ClusterState.UNSPECIFIED;
+    for (let i = 0; i < 150 && state !== ClusterState.READY; i++) {
+      const cluster = (await client().call(Clusters.method.get, { id })).object!;
+      state = cluster.status?.state ?? ClusterState.UNSPECIFIED;
+      if (state === ClusterState.FAILED) throw new Error(`cluster failed: ${JSON.stringify(cluster.status?.conditions)}`);
+      if (state !== ClusterState.READY) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state, simLog.join("\n")).toBe(ClusterState.READY);
+
+    const list = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", NS, "-l", `cloudkit.openshift.io/clusterorder-uuid=${id}`]);
+    expect(list.items).toHaveLength(1);
+    const order = list.items[0];
+    expect(order.metadata.name).toMatch(/^order-/);
+    expect(order.metadata.labels["cloudkit.openshift.io/clusterorder-uuid"]).toBe(id);
+    expect(order.spec.templateID).toBe("ocp_4_17_small");
+    expect(typeof order.spec.templateParameters).toBe("string");
+    expect(JSON.parse(order.spec.templateParameters)).toMatchObject({ release: "4.17.3", ha: false });
+    expect(order.spec.nodeRequests).toEqual([{ resourceClass: "acme_1tib", numberOfNodes: 3 }]);
+
+    await client().call(Clusters.method.delete, { id });
+    let gone = false;
+    for (let i = 0; i < 150 && !gone; i++) {
+      gone = await client()
+        .call(Clusters.method.get, { id })
+        .then(
+          () => false,
+          () => true,
+        );
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(gone).toBe(true);
+    const after = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", NS, "-l", `cloudkit.openshift.io/clusterorder-uuid=${id}`]);
+    expect(after.items).toHaveLength(0);
+  }, 60_000);
+
+  it("renews a token that is due on up (clock-driven), shows it on preview and refresh, and updates the Hub", async () => {
+    // 0.999 of a 10-minute lifetime: due 0.6 s after issue.
+    settings.renewBefore = 0.999;
+    const first = await stack.up();
+    const renewed: string = first.outputs.kubeconfig.value;
+    expect(tokenOf(renewed)).not.toBe(seenTokens[0]);
+    seenTokens.push(tokenOf(renewed));
+    expect(await registeredKubeconfig(HUB)).toBe(renewed);
+
+    await new Promise((r) => setTimeout(r, 700)); // past 0.1 % of the lifetime
+    // Nothing in the program changed: the clock alone makes the token due.
+    const preview = await stack.preview();
+    expect(preview.changeSummary.update ?? 0).toBeGreaterThanOrEqual(1);
+    const refresh = await stack.refresh();
+    expect(refresh.summary.resourceChanges?.update ?? 0).toBeGreaterThanOrEqual(1);
+    const state = await stack.exportStack();
+    const token = (state.deployment.resources as any[]).find((r) => r.type === "pulumi-nodejs:dynamic/kubernetes:ServiceAccountToken");
+    expect(token.outputs.renewalDue).toBe(true);
+
+    const second = await stack.up();
+    const again: string = second.outputs.kubeconfig.value;
+    expect(tokenOf(again)).not.toBe(tokenOf(renewed));
+    seenTokens.push(tokenOf(again));
+    expect(await registeredKubeconfig(HUB)).toBe(again);
+    expect((await kubectl(again, ["get", "clusterorders"])).code).toBe(0);
+
+    // Back to a quarter: nothing is due, so only the setting is recorded.
+    settings.renewBefore = 0.25;
+    const calm = await stack.up();
+    expect(tokenOf(calm.outputs.kubeconfig.value)).toBe(tokenOf(again));
+    await stack.preview({ expectNoChanges: true });
+  }, 240_000);
+
+  it("shows a deleted service account as drift on refresh, and up repairs it with a new token", async () => {
+    const admin = kube.adminKubeconfig;
+    const before = await getObject(admin, ["serviceaccount", "-n", NS, "fulfillment-hub"]);
+    expect((await kubectl(admin, ["delete", "serviceaccount", "-n", NS, "fulfillment-hub"])).code).toBe(0);
+    const oldKubeconfig = await registeredKubeconfig(HUB);
+    // The old token dies with its account.
+    for (let i = 0; i < 50; i++) {
+      if ((await kubectl(oldKubeconfig, ["get", "clusterorders"])).code !== 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const drift = await stack.previewRefresh();
+    expect(drift.changeSummary.delete ?? 0).toBeGreaterThanOrEqual(1); // the account (and its dead token)
+    await stack.refresh();
+    const [up, ms] = await timed(() => stack.up());
+    console.log(`repair up: ${ms} ms`);
+    expect(up.summary.resourceChanges?.create ?? 0).toBeGreaterThanOrEqual(1);
+    const after = await getObject(admin, ["serviceaccount", "-n", NS, "fulfillment-hub"]);
+    expect(after.metadata.uid).not.toBe(before.metadata.uid);
+    const repaired: string = up.outputs.kubeconfig.value;
+    seenTokens.push(tokenOf(repaired));
+    expect(await registeredKubeconfig(HUB)).toBe(repaired);
+    expect((await kubectl(repaired, ["get", "clusterorders"])).code).toBe(0);
+    await stack.preview({ expectNoChanges: true });
+  }, 240_000);
+
+  it("bootstraps with cluster-admin and a long-lived token Secret when asked", async () => {
+    settings.second = true;
+    const up = await stack.up();
+    const kubeconfig: string = up.outputs.secondKubeconfig.value;
+    expect(up.outputs.secondExpiry?.value).toBeUndefined();
+    seenTokens.push(tokenOf(kubeconfig));
+    expect(await registeredKubeconfig("kube-hub-admin")).toBe(kubeconfig);
+    const token = await getObject(kube.adminKubeconfig, ["secret", "-n", "orders-admin", "fulfillment-token"]);
+    expect(token.type).toBe("kubernetes.io/service-account-token");
+    expect((await kubectl(kubeconfig, ["auth", "can-i", "create", "namespaces"])).stdout.trim()).toBe("yes");
+    expect(await getObject(kube.adminKubeconfig, ["clusterrolebinding", "fulfillment-hub:orders-admin:fulfillment"])).toBeDefined();
+
+    settings.second = false;
+    const removed = await stack.up();
+    expect(removed.summary.resourceChanges?.delete ?? 0).toBeGreaterThanOrEqual(5);
+    expect(await getObject(kube.adminKubeconfig, ["clusterrolebinding", "fulfillment-hub:orders-admin:fulfillment"])).toBeUndefined();
+    await expect(client().call(Hubs.method.get, { id: "kube-hub-admin" })).rejects.toThrow(/not found/i);
+  }, 240_000);
+
+  it("keeps the admin kubeconfig, its token and every service-account token out of the state in plain text", async () => {
+    const files = backendFiles(t);
+    const hits = filesContaining(files, [kube.adminToken, kube.adminKubeconfig, ...seenTokens]);
+    expect(hits).toEqual([]);
+  });
+
+  it("destroys the hub registration and the Kubernetes objects", async () => {
+    const destroy = await stack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    await expect(client().call(Hubs.method.get, { id: HUB })).rejects.toThrow(/not found/i);
+    expect(await getObject(kube.adminKubeconfig, ["namespace", NS])).toBeUndefined();
+    expect(await getObject(kube.adminKubeconfig, ["crd", "clusterorders.cloudkit.openshift.io"])).toBeUndefined();
+  }, 240_000);
+});
