@@ -3,3 +3,4 @@ export { Cluster, type ClusterArgs, type ClusterNodeSetArgs, type ClusterTimeout
 export { ClusterTemplate, type ClusterTemplateArgs, type TemplateParameterArgs } from "./provider/resources/clusterTemplate";
 export { Hub, type HubArgs } from "./provider/resources/hub";
 export type { ConnectionArgs } from "./provider/resources/connectionArgs";
+export * from "./components";

@@ -55,6 +55,17 @@ const PLANNED: Partial<Record<OpType, string>> = {
   import: "would be imported",
 };
 
+const SUMMARY_OP: Partial<Record<OpType, string>> = {
+  create: "create",
+  update: "update",
+  delete: "delete",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  read: "read",
+  import: "import",
+};
+
 // Engine ANSI colour codes and the `<{%fg 1%}>` style markers of uncoloured output.
 const ANSI = /\u001b\[[0-9;]*m|<\{%[^%]*%\}>/g;
 
@@ -70,6 +81,8 @@ export function formatElapsed(ms: number): string {
 export class ProgressReporter {
   private readonly started: number;
   private readonly stepStarts = new Map<string, number>();
+  /** Operation per resource, for the closing line (the engine's own summary counts the stack itself). */
+  private readonly done = new Map<string, string>();
   private readonly now: () => number;
 
   constructor(private readonly options: ProgressOptions = {}) {
@@ -112,6 +125,7 @@ export class ProgressReporter {
       if (isInternalType(m.type) || m.op === "same") return;
       const label = `${friendlyType(m.type)} ${nameFromUrn(m.urn)}`;
       if (mode === "preview") {
+        this.done.set(m.urn, SUMMARY_OP[m.op] ?? m.op);
         const planned = PLANNED[m.op];
         if (planned) this.emit(`${label} ${planned}`);
         return;
@@ -125,6 +139,7 @@ export class ProgressReporter {
       const m = event.resOutputsEvent.metadata;
       if (isInternalType(m.type) || m.op === "same" || mode === "preview") return;
       const label = `${friendlyType(m.type)} ${nameFromUrn(m.urn)}`;
+      if (this.done.get(m.urn) !== "replace") this.done.set(m.urn, mode === "refresh" ? (m.op === "delete" ? "gone" : "drifted") : (SUMMARY_OP[m.op] ?? m.op));
       if (mode === "refresh") {
         this.emit(`${label} ${m.op === "delete" ? "is gone from the service" : "changed outside Pulumi"}`);
         return;
@@ -145,10 +160,11 @@ export class ProgressReporter {
       return;
     }
     if (event.summaryEvent) {
-      const changes = Object.entries(event.summaryEvent.resourceChanges ?? {})
-        .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
-        .map(([op, n]) => `${n} ${op}`);
-      this.emit(`done in ${formatElapsed(event.summaryEvent.durationSeconds * 1000)}: ${changes.length ? changes.join(", ") : "no changes"}`);
+      const counts = new Map<string, number>();
+      for (const op of this.done.values()) counts.set(op, (counts.get(op) ?? 0) + 1);
+      const changes = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => `${n} ${op}`);
+      const verb = mode === "preview" ? "planned" : "done";
+      this.emit(`${verb} in ${formatElapsed(event.summaryEvent.durationSeconds * 1000)}: ${changes.length ? changes.join(", ") : "no changes"}`);
     }
   }
 }

@@ -5,6 +5,7 @@
 #
 #   scripts/local-kube.sh start   # starts (or reuses a running one), prints the admin kubeconfig path
 #   scripts/local-kube.sh env     # prints `export KUBECONFIG=...` (eval "$(scripts/local-kube.sh env)")
+#   scripts/local-kube.sh kubeconfig-path   # prints the admin kubeconfig's path
 #   scripts/local-kube.sh status  # exit 0 when running and ready
 #   scripts/local-kube.sh stop    # ends every process (process groups) and removes the state
 #
@@ -162,9 +163,13 @@ case "${1:-}" in
   start) do_start ;;
   stop) do_stop ;;
   status) alive kube-apiserver && ready ;;
+  kubeconfig-path)
+    [[ -f "$KUBECONFIG_FILE" ]] || die "not running; run '$0 start' first"
+    echo "$KUBECONFIG_FILE"
+    ;;
   env)
     [[ -f "$KUBECONFIG_FILE" ]] || die "not running; run '$0 start' first"
     echo "export KUBECONFIG=$KUBECONFIG_FILE"
     ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|kubeconfig-path" >&2; exit 2 ;;
 esac

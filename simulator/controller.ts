@@ -183,6 +183,7 @@ export class Controller {
     if (runtime.landedAt === undefined || runtime.orderDirty) {
       const hub = this.store.hubs.get(status.hub);
       const hubOrders = this.options.hubOrders;
+      let warning: { reason: string; message: string } | undefined;
       if (hubOrders && hub) {
         runtime.orderDirty = false;
         const outcome = await guard(() => hubOrders.ensureClusterOrder(hubRecord(hub), orderRequest(cluster)));
@@ -195,12 +196,20 @@ export class Controller {
           this.options.log(`cluster ${id}: hub ${hub.id} refused the ClusterOrder: ${outcome.reason}`);
           return Date.now() + this.retryMs;
         }
+        warning = outcome.warning;
       }
       if (runtime.landedAt === undefined) {
         runtime.landedAt = Date.now();
         this.options.log(`cluster ${id}: ClusterOrder placed on hub ${status.hub}`);
       }
-      setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.TRUE, "Provisioning", `the cluster is being provisioned on hub '${status.hub}'`);
+      const provisioning = `the cluster is being provisioned on hub '${status.hub}'`;
+      setCondition(
+        cluster,
+        ClusterConditionType.PROGRESSING,
+        ConditionStatus.TRUE,
+        "Provisioning",
+        warning ? `${provisioning}; no ClusterOrder was placed: ${warning.message}` : provisioning,
+      );
       this.store.commit();
     }
 

@@ -20,7 +20,8 @@ export interface ClusterOrderRequest {
 }
 
 export type HubOrderOutcome =
-  | { ok: true; orderName: string }
+  /** `warning`: the hub could not take the order but provisioning goes on (a hub that exists only in name). */
+  | { ok: true; orderName: string; warning?: { reason: string; message: string } }
   /** The hub could not be used; `message` goes into the PROGRESSING condition. */
   | { ok: false; reason: string; message: string };
 

@@ -18,6 +18,7 @@ import { privateClusterHandlers, publicClusterHandlers } from "./services/cluste
 import { hostClassHandlers, hubHandlers, templateHandlers } from "./services/catalog";
 import type { Env } from "./services/crud";
 import { Store } from "./store";
+import { KubeHubOrders } from "./kubeHubOrders";
 
 export type { HubOrders } from "./hubOrders";
 export type { AuthOptions } from "./auth";
@@ -43,7 +44,7 @@ export interface SimulatorOptions {
   deletionDelayMs?: number;
   /** Seed host classes and templates into a fresh state. Default true. */
   seed?: boolean;
-  /** Where ClusterOrders go; absent, no hub is ever contacted. */
+  /** Where ClusterOrders go. Default: KubeHubOrders, into the API server each hub's kubeconfig points at; a kubeconfig that does not parse or points nowhere does not hold clusters back. */
   hubOrders?: HubOrders;
   log?: (line: string) => void;
 }
@@ -81,7 +82,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     provisioningDelayMs: delay(options, "provisioningDelayMs"),
     nodeSetConvergenceMs: delay(options, "nodeSetConvergenceMs"),
     deletionDelayMs: delay(options, "deletionDelayMs"),
-    hubOrders: options.hubOrders,
+    hubOrders: options.hubOrders ?? new KubeHubOrders({ unusableHub: "proceed" }),
     log,
   };
   const auth = new Authenticator(options.auth);

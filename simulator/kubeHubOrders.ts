@@ -7,6 +7,14 @@
 // Every failure becomes `{ ok: false, reason, message }` whose message says what went
 // wrong (does not parse, cannot reach, refused the credentials, not allowed, no CRD)
 // and never carries the kubeconfig or its token.
+//
+// With `unusableHub: "proceed"` (the simulator's default), a hub whose kubeconfig does
+// not parse, whose API server cannot be reached (the fake kubeconfigs of tests and
+// demos) or that serves no ClusterOrders in the namespace (a bare API server) does not
+// hold the cluster back: the answer is `ok: true` with an empty order name and a
+// `warning` carrying the same reason and message, for the controller to show in the
+// PROGRESSING condition. A hub that refuses the credentials (401, 403) still fails, as
+// it would with the real service: that is a configuration error to fix.
 import type { ClusterOrderRequest, HubOrderOutcome, HubOrders, HubRecord } from "./hubOrders";
 import { KubeApiError, KubeconfigError, kubeRequest, loadKubeconfig, type KubeContext } from "../components/kube/client";
 import { redactSecrets } from "../provider/redact";
@@ -14,7 +22,20 @@ import { redactSecrets } from "../provider/redact";
 export const CLUSTER_ORDER_API = "cloudkit.openshift.io/v1alpha1";
 export const CLUSTER_ORDER_UUID_LABEL = "cloudkit.openshift.io/clusterorder-uuid";
 
+/** `ok: true` without an order: the hub could not be used, and the cluster goes on anyway. */
+export interface SkippedHubOrder {
+  ok: true;
+  orderName: "";
+  warning: { reason: string; message: string };
+}
+export type KubeHubOrderOutcome = HubOrderOutcome | SkippedHubOrder;
+
+/** Reasons that mean "this kubeconfig points nowhere", as opposed to a hub that answers and refuses. */
+const UNUSABLE_REASONS = new Set(["InvalidKubeconfig", "HubUnreachable", "ClusterOrderCrdMissing"]);
+
 export interface KubeHubOrdersOptions {
+  /** "fail" (default): every failure is `ok: false`. "proceed": see the file comment. */
+  unusableHub?: "fail" | "proceed";
   /** Deadline of each API call. Default 10 s. */
   timeoutMs?: number;
   /** How long delete waits for the ClusterOrder to disappear (finalizers of a hub operator). Default 30 s. */
@@ -28,13 +49,28 @@ interface ClusterOrderObject {
 export class KubeHubOrders implements HubOrders {
   private readonly timeoutMs: number;
   private readonly deleteWaitMs: number;
+  private readonly proceed: boolean;
 
   constructor(options: KubeHubOrdersOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.deleteWaitMs = options.deleteWaitMs ?? 30_000;
+    this.proceed = options.unusableHub === "proceed";
   }
 
-  async ensureClusterOrder(hub: HubRecord, order: ClusterOrderRequest): Promise<HubOrderOutcome> {
+  async ensureClusterOrder(hub: HubRecord, order: ClusterOrderRequest): Promise<KubeHubOrderOutcome> {
+    return this.settle(await this.ensure(hub, order));
+  }
+
+  async deleteClusterOrder(hub: HubRecord, clusterId: string): Promise<KubeHubOrderOutcome> {
+    return this.settle(await this.remove(hub, clusterId));
+  }
+
+  private settle(outcome: HubOrderOutcome): KubeHubOrderOutcome {
+    if (outcome.ok || !this.proceed || !UNUSABLE_REASONS.has(outcome.reason)) return outcome;
+    return { ok: true, orderName: "", warning: { reason: outcome.reason, message: outcome.message } };
+  }
+
+  private async ensure(hub: HubRecord, order: ClusterOrderRequest): Promise<HubOrderOutcome> {
     const ctx = this.connect(hub);
     if ("ok" in ctx) return ctx;
     const spec = {
@@ -67,7 +103,7 @@ export class KubeHubOrders implements HubOrders {
     }
   }
 
-  async deleteClusterOrder(hub: HubRecord, clusterId: string): Promise<HubOrderOutcome> {
+  private async remove(hub: HubRecord, clusterId: string): Promise<HubOrderOutcome> {
     const ctx = this.connect(hub);
     if ("ok" in ctx) return ctx;
     try {

@@ -86,14 +86,14 @@ export function buildKubeconfig(inputs: KubeconfigInputs): string {
 }
 
 /** Authenticates with the new kubeconfig and checks its permissions; retries briefly while RBAC caches catch up. */
-export async function verifyKubeconfig(kubeconfig: string, checks: AccessCheck[], secrets: string[]): Promise<string> {
+export async function verifyKubeconfig(kubeconfig: string, checks: AccessCheck[], secrets: string[], retryMs = 15_000): Promise<string> {
   const ctx = loadKubeconfig(kubeconfig, "hub kubeconfig");
   ctx.secrets.push(...secrets);
   const unauthenticated = (error: unknown) => error instanceof KubeApiError && error.status === 401;
   let username: string;
   try {
     // A service account created a moment ago may not be in the authenticator's cache yet.
-    username = (await retrying(15_000, unauthenticated, () => whoAmI(ctx))).username;
+    username = (await retrying(retryMs, unauthenticated, () => whoAmI(ctx))).username;
   } catch (error) {
     if (unauthenticated(error)) {
       throw new Error(`the hub kubeconfig does not authenticate at ${ctx.server}: the API server refused its token (401 Unauthorized)`);
@@ -103,7 +103,7 @@ export async function verifyKubeconfig(kubeconfig: string, checks: AccessCheck[]
   const denied = new Error("denied");
   for (const check of checks) {
     try {
-      await retrying(15_000, (error) => error === denied, async () => {
+      await retrying(retryMs, (error) => error === denied, async () => {
         if (!(await canI(ctx, check))) throw denied;
       });
     } catch (error) {

@@ -39,12 +39,10 @@ const IMMUTABLE_FIELDS: Partial<Record<Kind, string[]>> = {
   Secret: ["type"],
 };
 
-const nameSchema = z
-  .string({ message: "set the object's name" })
-  .max(253, { message: "must be at most 253 characters" })
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-    message: "must be a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
-  });
+const nameSchema = z.string({ message: "set the object's name" }).min(1, { message: "set the object's name" }).max(253, { message: "must be at most 253 characters" });
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** RBAC objects only need to be valid URL path segments (e.g. `system:controller:x`). */
+const RBAC_KINDS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
 const stringMap = z.record(z.string(), z.string({ message: "values must be strings" })).optional();
 
 export const objectInputsSchema = z
@@ -80,8 +78,18 @@ export const objectInputsSchema = z
     if (!kind.namespaced && value.namespace) {
       ctx.addIssue({ code: "custom", path: ["namespace"], message: `a ${value.kind} is cluster-scoped: leave namespace unset` });
     }
-    if (value.kind === "Namespace" && value.name.includes(".")) {
-      ctx.addIssue({ code: "custom", path: ["name"], message: "a namespace name must be a DNS label (no '.')" });
+    if (RBAC_KINDS.has(value.kind)) {
+      if (/[/%]/.test(value.name) || value.name === "." || value.name === "..") {
+        ctx.addIssue({ code: "custom", path: ["name"], message: "must not contain '/' or '%' (and not be '.' or '..')" });
+      }
+    } else if (!DNS_SUBDOMAIN.test(value.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["name"],
+        message: "must be a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+      });
+    } else if (value.kind === "Namespace" && (value.name.includes(".") || value.name.length > 63)) {
+      ctx.addIssue({ code: "custom", path: ["name"], message: "a namespace name must be a DNS label (no '.', at most 63 characters)" });
     }
   });
 export type ObjectInputs = z.infer<typeof objectInputsSchema>;

@@ -27,8 +27,10 @@ describe("pulumi CLI on a project directory", () => {
     fs.writeFileSync(path.join(t.workDir, "Pulumi.yaml"), "name: cli-project\nruntime: nodejs\nmain: index.js\n");
     fs.writeFileSync(
       path.join(t.workDir, "index.js"),
-      `const { Cluster } = require("pulumi-fulfillment");
-const web = new Cluster("web", { template: "ocp_4_17_small", name: "web", nodeSets: { workers: { size: 2 } } });
+      `const { Cluster, Hub } = require("pulumi-fulfillment");
+const kubeconfig = "apiVersion: v1\\nkind: Config\\nclusters: [{name: h, cluster: {server: 'https://hub.example.invalid:6443'}}]\\nusers: [{name: h, user: {token: t}}]\\n";
+const hub = new Hub("hub", { hubId: "cli-hub", kubeconfig, namespace: "orders" });
+const web = new Cluster("web", { template: "ocp_4_17_small", name: "web", nodeSets: { workers: { size: 2 } } }, { dependsOn: [hub] });
 exports.state = web.state;
 exports.clusterId = web.clusterId;
 `,
@@ -52,5 +54,6 @@ exports.clusterId = web.clusterId;
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");
     expect(sim.snapshot().clusters).toHaveLength(0);
+    expect(sim.snapshot().hubs).toHaveLength(0);
   }, 240_000);
 });

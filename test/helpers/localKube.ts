@@ -82,13 +82,24 @@ async function freePort(): Promise<number> {
 
 /** Processes of every LocalKube still running, ended by the exit hook if stop() was never reached. */
 const live = new Set<ChildProcess>();
+/** Their temp dirs, removed by the exit hook too. */
+const liveDirs = new Set<string>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on("exit", () => {
+  const killAll = () => {
     for (const child of live) killGroup(child, "SIGKILL");
-  });
+    for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.on("exit", killAll);
+  // A signal ends the process without "exit": end the groups, then let the signal act as it would have.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -215,6 +226,7 @@ export async function startLocalKube(options: LocalKubeOptions = {}): Promise<Lo
   installExitHook();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "local-kube-"));
+  if (!options.keepDir) liveDirs.add(dir);
   const children: Array<{ child: ChildProcess; log: string; name: string }> = [];
   let stopped = false;
 
@@ -235,6 +247,7 @@ export async function startLocalKube(options: LocalKubeOptions = {}): Promise<Lo
       live.delete(entry.child);
     }
     if (!options.keepDir) fs.rmSync(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
   };
 
   const run = (name: string, bin: string, args: string[]) => {

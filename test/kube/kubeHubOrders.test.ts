@@ -9,6 +9,13 @@ import { KubeHubOrders } from "../../simulator/kubeHubOrders";
 import type { HubRecord } from "../../simulator/hubOrders";
 import { clusterOrderCrdSpec } from "../../components/clusterOrderCrd";
 import { getObject, kubectl } from "./kubeTestUtils";
+import { buildKubeconfig, verifyKubeconfig } from "../../components/kube/kubeconfigProvider";
+import { requiredAccess } from "../../components/hubBootstrap";
+import { startSimulator } from "../../simulator";
+import { clientFor, closeAllClients } from "../../provider/client";
+import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
+import { Clusters } from "../../proto/gen/private/v1/clusters_service_pb";
+import { ClusterConditionType, ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";
 
 const NS = "orders";
 
@@ -48,6 +55,7 @@ describe("KubeHubOrders", () => {
   }, 180_000);
 
   afterAll(async () => {
+    closeAllClients();
     await kube?.stop();
   });
 
@@ -125,5 +133,77 @@ describe("KubeHubOrders", () => {
     const outcome = await orders.ensureClusterOrder(hub({ namespace: "no-such-namespace" }), request("c-6"));
     expect(outcome).toMatchObject({ ok: false, reason: "ClusterOrderCrdMissing" });
     expect((outcome as { message: string }).message).toMatch(/install the ClusterOrder CRD and create the namespace/);
+  });
+
+  it("in the simulator's mode, lets a hub that points nowhere or serves no ClusterOrders pass with a warning, not one that refuses", async () => {
+    const lenient = new KubeHubOrders({ unusableHub: "proceed", timeoutMs: 5000 });
+    const nowhere = kubeconfigYaml({ server: "https://127.0.0.1:1", caPem: kube.caPem, token: "x".repeat(20) });
+    for (const [record, reason] of [
+      [hub({ kubeconfig: "not a kubeconfig" }), "InvalidKubeconfig"],
+      [hub({ kubeconfig: nowhere }), "HubUnreachable"],
+      [hub({ namespace: "no-such-namespace" }), "ClusterOrderCrdMissing"],
+    ] as const) {
+      const outcome = await lenient.ensureClusterOrder(record, request("c-7"));
+      expect(outcome).toMatchObject({ ok: true, orderName: "", warning: { reason } });
+      expect(await lenient.deleteClusterOrder(record, "c-7")).toMatchObject({ ok: true });
+    }
+    const limited = kubeconfigYaml({ server: kube.server, caPem: kube.caPem, token: limitedToken });
+    expect(await lenient.ensureClusterOrder(hub({ kubeconfig: limited }), request("c-7"))).toMatchObject({ ok: false, reason: "HubForbidden" });
+  });
+
+  it("makes the simulator place ClusterOrders by default, and provision anyway for a hub that points nowhere", async () => {
+    const sim = await startSimulator({ provisioningDelayMs: 200, deletionDelayMs: 50 });
+    try {
+      const api = clientFor({ address: sim.address, plaintext: true });
+      const ready = async (hubId: string) => {
+        const id = (await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } })).object!.id;
+        for (let i = 0; i < 100; i++) {
+          const cluster = (await api.call(Clusters.method.get, { id })).object!;
+          if (cluster.status?.hub && cluster.status.hub !== hubId) throw new Error("landed on another hub");
+          if (cluster.status?.state === ClusterState.READY) return { id, cluster };
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`cluster ${id} did not become READY`);
+      };
+      await api.call(Hubs.method.create, { object: { id: "real", kubeconfig: Buffer.from(kube.adminKubeconfig), namespace: NS } });
+      const placed = await ready("real");
+      const orders = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", NS, "-l", `cloudkit.openshift.io/clusterorder-uuid=${placed.id}`]);
+      expect(orders.items).toHaveLength(1);
+      await api.call(Hubs.method.delete, { id: "real" });
+
+      const token = "fake-hub-token-0123456789";
+      const fake = kubeconfigYaml({ server: "https://127.0.0.1:1", token });
+      await api.call(Hubs.method.create, { object: { id: "fake", kubeconfig: Buffer.from(fake), namespace: NS } });
+      for (let i = 0; i < 50 && (await api.call(Hubs.method.list, {})).items.some((h) => h.id === "real"); i++) await new Promise((r) => setTimeout(r, 50));
+      const { cluster } = await ready("fake");
+      const progressing = cluster.status!.conditions.find((c) => c.type === ClusterConditionType.PROGRESSING)!;
+      expect(JSON.stringify(cluster, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(token);
+      console.log(`PROGRESSING after provisioning on a hub that points nowhere: ${progressing.reason}: ${progressing.message}`);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("verifies a hub kubeconfig: authenticates, then refuses one not allowed to use ClusterOrders, naming what is missing", async () => {
+    const admin = kubeconfigYaml({ server: kube.server, caPem: kube.caPem, token: kube.adminToken });
+    const kubeconfig = buildKubeconfig({ adminKubeconfig: admin, token: limitedToken, namespace: NS, clusterName: "hub-1", userName: "limited" });
+    expect(Buffer.byteLength(kubeconfig)).toBeLessThan(4096);
+    const error = await verifyKubeconfig(kubeconfig, requiredAccess(NS), [], 500).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toBe(
+      `the hub kubeconfig authenticates as 'system:serviceaccount:${NS}:limited' but may not create clusterorders.cloudkit.openshift.io in namespace '${NS}'; the fulfillment service needs that`,
+    );
+    const refused = buildKubeconfig({ adminKubeconfig: admin, token: "bogus-token-value-123456", namespace: NS, clusterName: "hub-1", userName: "x" });
+    await expect(verifyKubeconfig(refused, [], [], 500)).rejects.toThrow(/does not authenticate .*401/);
+
+    // No CA data and no opt-in: refused; with the opt-in: a kubeconfig without CA that skips verification.
+    const noCa = kubeconfigYaml({ server: kube.server, token: kube.adminToken });
+    expect(() => buildKubeconfig({ adminKubeconfig: noCa, token: "t", namespace: NS, clusterName: "h", userName: "u" })).toThrow(/insecureSkipTlsVerify: true/);
+    const insecure = buildKubeconfig({ adminKubeconfig: admin, token: limitedToken, namespace: NS, clusterName: "h", userName: "u", insecureSkipTlsVerify: true });
+    expect(insecure).toContain("insecure-skip-tls-verify: true");
+    expect(insecure).not.toContain("certificate-authority-data");
+    expect((await kubectl(insecure, ["auth", "whoami"])).code).toBe(0);
   });
 });
