@@ -46,7 +46,7 @@ Commands:
   cleanup    Destroy and remove ephemeral stacks a crashed run left behind.
 
 Stack options (preview, up, destroy, drift):
-  -s, --stack NAME         Stack name (env PULUMI_STACK). Created if missing.
+  -s, --stack NAME         Stack name (env PULUMI_STACK); up and preview create it if missing.
   -C, --work-dir DIR       Project directory holding Pulumi.yaml (default: current directory).
 
 Common options:
@@ -317,6 +317,8 @@ async function runStackCommand(parsed: Extract<ParsedCommand, { options: z.infer
     env: io.env,
     onLine: (line) => io.stderr(`${line}\n`),
     quiet: o.quiet,
+    // A first up/preview of a new stack starts it; drift and destroy of a missing stack are errors.
+    create: parsed.command === "up" || parsed.command === "preview",
   });
   switch (parsed.command) {
     case "preview": {

@@ -2,32 +2,58 @@
 // cluster on a hub of its choice; the `hub` output shows where it landed.
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster, ClusterTemplate, Hub } from "pulumi-fulfillment";
+import { Cluster, ClusterOrderCrd, ClusterTemplate, Hub, HubBootstrap } from "pulumi-fulfillment";
 
 const config = new pulumi.Config();
 const hubCount = config.getNumber("hubs") ?? 2;
-// A kubeconfig for the hubs: a real API server's when given (e.g. the local one `make demo`
-// starts), else a placeholder: the simulator provisions clusters anyway and says in each
-// cluster's PROGRESSING condition that it could not reach the hub.
+
+// With a real API server's admin kubeconfig (`make demo` starts a local one), each hub is
+// bootstrapped for real: CRD, namespace, service account, RBAC, token, registration, and
+// the service's ClusterOrders show up there. Without one, hubs are registered with a
+// placeholder kubeconfig: the simulator provisions anyway and says in each cluster's
+// PROGRESSING condition that it could not place a ClusterOrder.
 const kubeconfigPath = config.get("hubKubeconfigPath") ?? process.env.DEMO_HUB_KUBECONFIG;
-const hubKubeconfig = kubeconfigPath
-  ? fs.readFileSync(kubeconfigPath, "utf8")
-  : `apiVersion: v1
+
+function registerHubs(): pulumi.Resource[] {
+  if (kubeconfigPath) {
+    const adminKubeconfig = pulumi.secret(fs.readFileSync(kubeconfigPath, "utf8"));
+    const crd = new ClusterOrderCrd("cluster-orders", { kubeconfig: adminKubeconfig });
+    return Array.from(
+      { length: hubCount },
+      (_, i) =>
+        new HubBootstrap(
+          `hub-${i + 1}`,
+          {
+            adminKubeconfig,
+            hubId: `demo-hub-${i + 1}`,
+            namespace: `orders-${i + 1}`,
+            serviceAccountName: `fulfillment-hub-${i + 1}`,
+            hubLabels: { region: i % 2 === 0 ? "east" : "west" },
+          },
+          { dependsOn: [crd] },
+        ),
+    );
+  }
+  const placeholder = `apiVersion: v1
 kind: Config
 clusters: [{ name: hub, cluster: { server: "https://hub.example.invalid:6443" } }]
 contexts: [{ name: hub, context: { cluster: hub, user: hub } }]
 current-context: hub
 users: [{ name: hub, user: { token: "example-token" } }]
 `;
+  return Array.from(
+    { length: hubCount },
+    (_, i) =>
+      new Hub(`hub-${i + 1}`, {
+        hubId: `demo-hub-${i + 1}`,
+        kubeconfig: placeholder,
+        namespace: `orders-${i + 1}`,
+        labels: { region: i % 2 === 0 ? "east" : "west" },
+      }),
+  );
+}
 
-const hubs = Array.from({ length: hubCount }, (_, i) =>
-  new Hub(`hub-${i + 1}`, {
-    hubId: `demo-hub-${i + 1}`,
-    kubeconfig: hubKubeconfig,
-    namespace: `orders-${i + 1}`,
-    labels: { region: i % 2 === 0 ? "east" : "west" },
-  }),
-);
+const hubs = registerHubs();
 
 const template = new ClusterTemplate("standard", {
   templateId: "demo_standard",
@@ -56,7 +82,7 @@ const clusters = Object.entries(sizes).map(
     ),
 );
 
-export const hubIds = hubs.map((h) => h.hubId);
+export const hubIds = hubs.map((h) => (h as Hub | HubBootstrap).hubId);
 export const clusterSummaries = clusters.map((c) =>
   pulumi.all([c.name, c.clusterId, c.state, c.hub, c.apiUrl, c.observedNodeSets]).apply(([name, id, state, hub, apiUrl, nodeSets]) => ({
     name,
