@@ -163,8 +163,9 @@ export class ProgressReporter {
       const counts = new Map<string, number>();
       for (const op of this.done.values()) counts.set(op, (counts.get(op) ?? 0) + 1);
       const changes = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => `${n} ${op}`);
-      const verb = mode === "preview" ? "planned" : "done";
-      this.emit(`${verb} in ${formatElapsed(event.summaryEvent.durationSeconds * 1000)}: ${changes.length ? changes.join(", ") : "no changes"}`);
+      const failed = (event.summaryEvent as { result?: string }).result === "failed";
+      const verb = failed ? "failed after" : mode === "preview" ? "planned in" : "done in";
+      this.emit(`${verb} ${formatElapsed(event.summaryEvent.durationSeconds * 1000)}: ${changes.length ? changes.join(", ") : "no changes"}`);
     }
   }
 }

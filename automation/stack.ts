@@ -87,6 +87,8 @@ export class StackOperationError extends Error {
   }
 }
 
+const MIN_MASKED_LENGTH = 6;
+
 /** The directory of this package (holding package.json), from source or from dist/. */
 export function packageRoot(): string {
   let dir = __dirname;
@@ -171,8 +173,12 @@ export class FulfillmentStack {
     }
     const command = await pulumiCommand(env);
     const connection = resolveConnection(options.connection, env, options.connectionFromEnvironment ?? true);
-    const secrets = [connection.token, envVars.PULUMI_CONFIG_PASSPHRASE].filter((s): s is string => !!s);
-    for (const value of Object.values(options.config ?? {})) if (typeof value !== "string" && value.secret) secrets.push(value.value);
+    // Masked wherever they might show up. Very short values are left out: masking every
+    // occurrence of "ab" would garble the reports without protecting anything.
+    const secrets = [connection.token, envVars.PULUMI_CONFIG_PASSPHRASE].filter((s): s is string => !!s && s.length >= MIN_MASKED_LENGTH);
+    for (const value of Object.values(options.config ?? {})) {
+      if (typeof value !== "string" && value.secret && value.value.length >= MIN_MASKED_LENGTH) secrets.push(value.value);
+    }
     const create = options.create ?? true;
 
     let stack: Stack;
@@ -209,7 +215,7 @@ export class FulfillmentStack {
 
   /** Values to mask in every line and report from now on (e.g. a kubeconfig handed out). */
   addSecrets(...values: Array<string | undefined>): void {
-    for (const v of values) if (v) this.secrets.push(v);
+    for (const v of values) if (v && v.length >= MIN_MASKED_LENGTH) this.secrets.push(v);
   }
 
   private knownSecrets = (): readonly string[] => this.secrets;
@@ -231,7 +237,7 @@ export class FulfillmentStack {
       return await body(onEvent);
     } catch (error) {
       const raw = error instanceof Error ? error.message : String(error);
-      const exit = /code: (-?\d+)/.exec(raw)?.[1];
+      const exit = /code: (\d+)/.exec(raw)?.[1];
       const detail = errors.length ? errors.join("\n") : redactLine(raw, this.secrets).split("\n").slice(0, 20).join("\n");
       throw new StackOperationError(operation, this.stackName, `pulumi ${operation} of stack '${this.stackName}' failed${exit ? ` (exit ${exit})` : ""}:\n${detail}`, errors);
     }

@@ -157,6 +157,33 @@ describe("automation wrapper: preview and drift", () => {
     }
   }, 120_000);
 
+  it("runs a typed FleetSpec as the inline program", async () => {
+    const spec = await FulfillmentStack.open({
+      stackName: "spec",
+      projectName: "automation-e2e",
+      spec: {
+        hubs: { hub2: { hubId: "automation-hub-2", kubeconfig: hubKubeconfig, namespace: "orders" } },
+        clusters: { solo: { template: "ocp_4_17_small", name: "solo", templateParameters: { pull_secret: PULL_SECRET } } },
+      },
+      workDir: `${t.workDir}-spec`,
+      backendUrl: `file://${t.backendDir}`,
+      passphrase: "test-passphrase",
+      connection: { address: sim.address, token: ADMIN_TOKEN, plaintext: true },
+      connectionFromEnvironment: false,
+    });
+    try {
+      const up = await spec.up();
+      expect(up.resources.map((r) => [r.name, r.operation])).toEqual([
+        ["hub2", "create"],
+        ["solo", "create"],
+      ]);
+      expect(up.outputs.kubeconfigs).toBe("[secret]");
+      expect(up.outputs.clusters).toMatchObject({ solo: { state: "READY", clusterId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    } finally {
+      await spec.destroy({ remove: true });
+    }
+  }, 240_000);
+
   it("reports drift (exit code 2) after out-of-band changes, without writing the state", async () => {
     const exported = await stack.stack.exportStack();
     const resources = exported.deployment.resources as Array<{ urn: string; id: string; outputs: Record<string, any> }>;

@@ -1,0 +1,98 @@
+// The YAML stack format: hubs, templates and clusters in one document, Terraform-style.
+import { z } from "zod";
+import { connectionInputSchema } from "../provider/connection";
+import { dnsLabelSchema, labelsSchema } from "../provider/resources/common";
+import { nodeSetInputSchema } from "../provider/resources/clusterModel";
+
+const idSchema = z
+  .string({ message: "expected an id such as 'prod-hub-01'" })
+  .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: "use letters, digits, '-', '_' and '.'" });
+
+const durationSchema = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, { message: "write durations like '90s', '45m' or '1h30m'" });
+
+const bootstrapSchema = z.strictObject({
+  /** The hub's admin kubeconfig file (used only to set the hub up). */
+  adminKubeconfigFile: z.string({ message: "set adminKubeconfigFile to the hub's admin kubeconfig file" }),
+  serviceAccountName: dnsLabelSchema.optional(),
+  clusterAdmin: z.boolean().optional(),
+  installCrd: z.boolean().optional(),
+  token: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("request"), lifetime: durationSchema.optional(), renewBefore: z.number().gt(0).lt(1).optional() }),
+      z.strictObject({ kind: z.literal("secret") }),
+    ], { message: "token.kind is 'request' (a renewed TokenRequest token) or 'secret' (a long-lived token Secret)" })
+    .optional(),
+});
+
+export const hubSpecSchema = z
+  .strictObject({
+    id: idSchema,
+    namespace: dnsLabelSchema,
+    /** A ready kubeconfig for the service (content stays secret). */
+    kubeconfigFile: z.string().optional(),
+    /** Or: bootstrap the hub from an admin kubeconfig. */
+    bootstrap: bootstrapSchema.optional(),
+    name: dnsLabelSchema.optional(),
+    labels: labelsSchema,
+  })
+  .refine((hub) => (hub.kubeconfigFile === undefined) !== (hub.bootstrap === undefined), {
+    message: "set exactly one of kubeconfigFile (a ready kubeconfig) or bootstrap (set the hub up from an admin kubeconfig)",
+  });
+
+export const templateSpecSchema = z.strictObject({
+  id: idSchema,
+  title: z.string({ message: "set a title" }).min(1, { message: "set a title" }),
+  description: z.string().optional(),
+  parameters: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "parameter names use lowercase letters, digits and '_'" }),
+        title: z.string().optional(),
+        description: z.string().optional(),
+        required: z.boolean().optional(),
+        type: z.string({ message: "set type: bool, int32, int64, float, double, string, timestamp, duration, bytes, json or a type URL" }),
+        default: z.unknown().optional(),
+      }),
+    )
+    .optional(),
+  nodeSets: z.record(z.string(), z.strictObject({ hostClass: z.string().min(1), size: nodeSetInputSchema.shape.size })),
+  name: dnsLabelSchema.optional(),
+  labels: labelsSchema,
+});
+
+export const clusterSpecSchema = z.strictObject({
+  /** Also the Pulumi resource name, so it must be unique in the stack. */
+  name: dnsLabelSchema,
+  template: z.string({ message: "set template to a template id (one of this stack's templates, or one on the service)" }).min(1),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  nodeSets: z.record(z.string(), nodeSetInputSchema).optional(),
+  labels: labelsSchema,
+  timeouts: z.strictObject({ create: durationSchema.optional(), update: durationSchema.optional(), delete: durationSchema.optional() }).optional(),
+});
+
+export const stackSpecSchema = z
+  .strictObject({
+    connection: connectionInputSchema.optional(),
+    hubs: z.array(hubSpecSchema).optional(),
+    templates: z.array(templateSpecSchema).optional(),
+    clusters: z.array(clusterSpecSchema).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const unique = (items: Array<Record<string, unknown>> | undefined, key: string, list: string) => {
+      const seen = new Map<unknown, number>();
+      (items ?? []).forEach((item, index) => {
+        const value = item[key];
+        if (seen.has(value)) {
+          ctx.addIssue({ code: "custom", path: [list, index, key], message: `'${String(value)}' is already used by ${list}[${seen.get(value)}]; ${key}s must be unique` });
+        } else seen.set(value, index);
+      });
+    };
+    unique(spec.hubs, "id", "hubs");
+    unique(spec.templates, "id", "templates");
+    unique(spec.clusters, "name", "clusters");
+  });
+
+export type StackSpec = z.infer<typeof stackSpecSchema>;
+export type HubSpec = z.infer<typeof hubSpecSchema>;
+export type TemplateSpec = z.infer<typeof templateSpecSchema>;
+export type ClusterSpec = z.infer<typeof clusterSpecSchema>;

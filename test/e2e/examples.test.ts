@@ -1,0 +1,100 @@
+// examples/multi-cluster and the root YAML stack program, run with the pulumi CLI
+// against the simulator: up, no drift on refresh, destroy leaves the service empty.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../simulator";
+import { createTestPulumi, REPO_ROOT, backendFiles, type TestPulumi } from "../helpers/pulumi";
+import { copyExample, pulumiCli } from "../helpers/cliProject";
+
+describe("examples", () => {
+  let sim: Simulator;
+  let t: TestPulumi;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    t = createTestPulumi("examples");
+    env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", DEMO_HUB_KUBECONFIG: "" };
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    t?.dispose();
+  });
+
+  it("multi-cluster: hubs, a template and clusters of different sizes, up and destroy", async () => {
+    const dir = copyExample(t, "multi-cluster");
+    const pulumi = pulumiCli(dir, env);
+    await pulumi("stack", "init", "dev");
+    await pulumi("config", "set", "--path", "clusters.alpha", "2");
+    await pulumi("config", "set", "--path", "clusters.beta", "4");
+    await pulumi("up", "--yes", "--skip-preview");
+    const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
+    expect(outputs.hubIds).toEqual(["demo-hub-1", "demo-hub-2"]);
+    const summaries = outputs.clusterSummaries as Array<{ name: string; state: string; hub: string; workers: number }>;
+    expect(summaries.map((s) => [s.name, s.state, s.workers])).toEqual([
+      ["alpha", "READY", 2],
+      ["beta", "READY", 4],
+    ]);
+    for (const s of summaries) expect(outputs.hubIds).toContain(s.hub);
+    expect(outputs.firstClusterKubeconfig).toBe("[secret]");
+    await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
+    await pulumi("destroy", "--yes", "--skip-preview");
+    const snapshot = sim.snapshot();
+    expect(snapshot.clusters).toHaveLength(0);
+    expect(snapshot.hubs).toHaveLength(0);
+  }, 300_000);
+
+  it("root program: a YAML stack document becomes hubs, templates and clusters", async () => {
+    const dir = path.join(t.workDir, "yaml-stack");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: yaml-stack\nruntime: nodejs\nmain: index.js\n");
+    // The repository's own root program, as `pulumi up` in the repository root runs it.
+    fs.writeFileSync(path.join(dir, "index.js"), `module.exports = require(${JSON.stringify(path.join(REPO_ROOT, "dist", "index.js"))});\n`);
+    fs.writeFileSync(
+      path.join(dir, "hub.kubeconfig"),
+      "apiVersion: v1\nkind: Config\nclusters: [{name: h, cluster: {server: 'https://hub.example.invalid:6443'}}]\nusers: [{name: h, user: {token: yaml-hub-token-0c4e}}]\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, "stack.yaml"),
+      `hubs:
+  - { id: yaml-hub, namespace: orders, kubeconfigFile: ./hub.kubeconfig }
+templates:
+  - id: yaml_small
+    title: YAML small
+    parameters:
+      - { name: pull_secret, type: string, required: true }
+    nodeSets: { workers: { hostClass: acme_1tib, size: 2 } }
+clusters:
+  - name: one
+    template: yaml_small
+    parameters: { pull_secret: { fromEnv: YAML_PULL_SECRET } }
+  - name: two
+    template: ocp_4_17_small
+    nodeSets: { workers: { size: 3 } }
+`,
+    );
+    const pulumi = pulumiCli(dir, { ...env, YAML_PULL_SECRET: "yaml-pull-secret-93ab" });
+    await pulumi("stack", "init", "dev");
+    await pulumi("up", "--yes", "--skip-preview");
+    const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
+    expect(outputs.hubs).toEqual({ "yaml-hub": "yaml-hub" });
+    expect(outputs.templates).toEqual({ yaml_small: "yaml_small" });
+    expect(outputs.clusters.one.state).toBe("READY");
+    expect(outputs.clusters.two.state).toBe("READY");
+    for (const file of backendFiles(t)) {
+      const text = fs.readFileSync(file, "utf8");
+      expect(text).not.toContain("yaml-pull-secret-93ab");
+      expect(text).not.toContain("yaml-hub-token-0c4e");
+    }
+
+    // A bad document fails before anything is touched, pointing at the YAML path.
+    fs.writeFileSync(path.join(dir, "stack.yaml"), fs.readFileSync(path.join(dir, "stack.yaml"), "utf8").replace("size: 3", "size: 0"));
+    const failed = await pulumi("preview").catch((e: Error) => e.message);
+    expect(failed).toContain("clusters[1].nodeSets.workers.size: expected a positive integer (the server refuses size 0) (line 15)");
+    expect(failed).not.toMatch(/at .*load\.js/); // the problems, not a stack trace
+
+    await pulumi("destroy", "--yes", "--skip-preview");
+    expect(sim.snapshot().clusters).toHaveLength(0);
+  }, 300_000);
+});
