@@ -1,0 +1,52 @@
+// examples/dev-hub with the pulumi CLI against a real kube-apiserver and the simulator:
+// the hub is bootstrapped and registered, the ordered cluster's ClusterOrder appears in
+// the hub's namespace, and destroy removes the order and everything the example made.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../simulator";
+import { startLocalKube, type LocalKube } from "../helpers/localKube";
+import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
+import { copyExample, pulumiCli } from "../helpers/cliProject";
+import { getObject, kubectl } from "./kubeTestUtils";
+
+describe("examples/dev-hub", () => {
+  let kube: LocalKube;
+  let sim: Simulator;
+  let t: TestPulumi;
+
+  beforeAll(async () => {
+    kube = await startLocalKube();
+    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 500, deletionDelayMs: 50 });
+    t = createTestPulumi("dev-hub");
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    await kube?.stop();
+    t?.dispose();
+  });
+
+  it("bootstraps a hub, orders a cluster whose ClusterOrder lands in the hub, and destroys cleanly", async () => {
+    const dir = copyExample(t, "dev-hub");
+    const pulumi = pulumiCli(dir, { ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", KUBECONFIG: "" } as NodeJS.ProcessEnv);
+    await pulumi("stack", "init", "dev");
+    await pulumi("config", "set", "adminKubeconfigPath", kube.kubeconfigPath);
+    await pulumi("up", "--yes", "--skip-preview");
+    const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
+    expect(outputs.hubId).toBe("dev-hub");
+    expect(outputs.clusterHub).toBe("dev-hub");
+    expect(outputs.apiUrl).toMatch(/^https:\/\/api\.dev\./);
+    expect(Date.parse(outputs.hubTokenExpiry)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+
+    const orders = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", "cloudkit-orders"]);
+    expect(orders.items).toHaveLength(1);
+    expect(orders.items[0].metadata.labels["cloudkit.openshift.io/clusterorder-uuid"]).toBe(outputs.clusterId);
+    expect(orders.items[0].spec.templateID).toBe("ocp_4_17_small");
+
+    await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
+    await pulumi("destroy", "--yes", "--skip-preview");
+    expect(sim.snapshot().clusters).toHaveLength(0);
+    expect(sim.snapshot().hubs).toHaveLength(0);
+    const namespace = await kubectl(kube.adminKubeconfig, ["get", "namespace", "cloudkit-orders", "-o", "jsonpath={.status.phase}"]);
+    // Deleted, or still terminating while the namespace controller finishes.
+    expect(namespace.code !== 0 || namespace.stdout === "Terminating").toBe(true);
+  }, 300_000);
+});
