@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parseDuration } from "../provider/duration";
+import { redactSecrets } from "../provider/redact";
 import type { ConnectionSettings } from "./connection";
 import { renderDriftMarkdown, renderDriftText } from "./drift";
 import {
@@ -478,7 +479,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`error: ${message}\n`);
+    const secrets = [io.env.FULFILLMENT_TOKEN, io.env.PULUMI_CONFIG_PASSPHRASE].filter((v): v is string => !!v && v.length >= 6);
+    io.stderr(`error: ${redactSecrets(message, secrets)}\n`);
     return 1;
   }
 }

@@ -10,7 +10,8 @@ import { LocalWorkspace, type PulumiFn } from "@pulumi/pulumi/automation";
 import { parseDuration } from "../provider/duration";
 import type { ClusterArgs, ClusterTimeouts } from "../provider/resources/cluster";
 import { pulumiCommand, pulumiEnvironment } from "./environment";
-import type { ConnectionSettings } from "./connection";
+import { resolveConnection, type ConnectionSettings } from "./connection";
+import { redactLine } from "./values";
 import type { LineSink } from "./progress";
 import { FulfillmentStack, defaultWorkBase } from "./stack";
 
@@ -169,7 +170,8 @@ export async function withEphemeralCluster<T>(options: EphemeralClusterOptions, 
   const stackName = ephemeralStackName(prefix);
   const workBase = options.workBase ?? path.join(defaultWorkBase(options.env), "ephemeral");
   const workDir = path.join(workBase, stackName);
-  const say = (line: string) => options.onLine?.(line);
+  const token = resolveConnection(options.connection, options.env ?? process.env, options.connectionFromEnvironment ?? true).token;
+  const say = (line: string) => options.onLine?.(redactLine(line, token && token.length >= 6 ? [token] : []));
   const guard = guardSignals(options.signals ?? ["SIGINT", "SIGTERM"], stackName, say);
   let stack: FulfillmentStack | undefined;
   let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
@@ -298,7 +300,8 @@ export async function cleanupEphemeralStacks(options: CleanupOptions = {}): Prom
   const olderThanMs =
     options.olderThan === undefined ? 0 : typeof options.olderThan === "number" ? options.olderThan : parseDuration(options.olderThan, "olderThan");
   const now = options.now ?? new Date();
-  const say = (line: string) => options.onLine?.(line);
+  const token = resolveConnection(options.connection, env, options.connectionFromEnvironment ?? true).token;
+  const say = (line: string) => options.onLine?.(redactLine(line, token && token.length >= 6 ? [token] : []));
 
   const envVars = pulumiEnvironment({ backendUrl: options.backendUrl, passphrase: options.passphrase, env });
   const listDir = path.join(workBase, `.list-${randomBytes(3).toString("hex")}`);

@@ -5,6 +5,7 @@
 // lines and returns a structured, secret-free report.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { execFile } from "node:child_process";
 import {
   LocalWorkspace,
   type ConfigMap,
@@ -146,6 +147,34 @@ function configMap(options: StackOptions, connection: ConnectionSettings): Confi
   return config;
 }
 
+/**
+ * Writes stack config. Plain values go through the Automation API; secret values are
+ * piped to `pulumi config set --secret` on stdin, because the Automation API puts them
+ * on the command line, where process listings and its own error messages show them.
+ */
+async function writeStackConfig(stack: Stack, config: ConfigMap, env: NodeJS.ProcessEnv, workDir: string): Promise<void> {
+  const plain: ConfigMap = {};
+  const secret: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (value.secret) secret.push([key, value.value]);
+    else plain[key] = value;
+  }
+  if (Object.keys(plain).length) await stack.setAllConfig(plain);
+  if (!secret.length) return;
+  const pulumi = requireBinary("pulumi", env);
+  for (const [key, value] of secret) {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile(
+        pulumi,
+        ["config", "set", key, "--secret", "--stack", stack.name, "--non-interactive"],
+        { cwd: workDir, env },
+        (error, _stdout, stderr) => (error ? reject(new Error(`pulumi config set ${key} --secret failed: ${stderr.trim() || error.message}`)) : resolve()),
+      );
+      child.stdin?.end(value);
+    });
+  }
+}
+
 export class FulfillmentStack {
   private readonly secrets: string[] = [];
 
@@ -208,8 +237,11 @@ export class FulfillmentStack {
       stack = create ? await LocalWorkspace.createOrSelectStack(args, wsOptions) : await LocalWorkspace.selectStack(args, wsOptions);
       projectName = (await stack.workspace.projectSettings()).name;
     }
-    const config = configMap(options, connection);
-    if (Object.keys(config).length) await stack.setAllConfig(config);
+    try {
+      await writeStackConfig(stack, configMap(options, connection), { ...process.env, ...env, ...envVars }, workDir);
+    } catch (error) {
+      throw new Error(redactLine(error instanceof Error ? error.message : String(error), secrets));
+    }
     return new FulfillmentStack(stack, projectName, workDir, options, secrets);
   }
 

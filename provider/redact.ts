@@ -7,8 +7,11 @@ const REDACTED = "[REDACTED]";
 // Scrubs that need no knowledge of the secret itself: they catch credentials we were
 // never told about (a server echoing a header, a script printing a kubeconfig).
 const PATTERNS: Array<[RegExp, string]> = [
-  // authorization metadata / HTTP headers
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
+  // authorization metadata / HTTP headers. The value must look like a credential (a digit or
+  // one of -._~+/, or 20+ characters), so that server prose such as "bearer token is not
+  // valid" keeps its meaning.
+  [/\b(Bearer)\s+(?=[A-Za-z0-9\-._~+/]{20}|[A-Za-z]*[0-9\-._~+/])[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
+  [/\b(Basic)\s+[A-Za-z0-9+/]{8,}=*/gi, `$1 ${REDACTED}`],
   // JWTs (base64url header starting with {" -> "eyJ"), three dot-separated parts
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // kubeconfig / YAML credential lines, e.g. `token: ...`, `client-key-data: ...`

@@ -3,7 +3,8 @@
 # "N passed, N failed" (", N skipped" when any were skipped).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-rm -rf .vitest .work
+# Only the results: .work holds other runs' work dirs (each test removes its own).
+rm -rf .vitest
 npx vitest run "$@"
 status=$?
 node scripts/test-summary.js .vitest/results.json || status=1

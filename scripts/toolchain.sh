@@ -13,7 +13,6 @@ CACHE="${PULUMI_FULFILLMENT_CACHE:-$HOME/.cache/pulumi-fulfillment}"
 BIN="$CACHE/bin"
 STAMPS="$CACHE/stamps"
 PULUMI_VERSION="v3.250.0"
-mkdir -p "$BIN" "$STAMPS"
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -26,6 +25,7 @@ module_hash() {
 
 build_go_binary() {
   local module_dir="$1" package="$2" output="$3" ldflags="${4:-}"
+  mkdir -p "$BIN" "$STAMPS"
   local hash stamp
   hash="$(module_hash "$module_dir" "$package $ldflags")"
   stamp="$STAMPS/$output"
@@ -47,6 +47,7 @@ build_go_binary() {
 }
 
 install_dynamic_provider_launcher() {
+  mkdir -p "$BIN"
   # The engine starts `pulumi-resource-pulumi-nodejs` from the program's directory.
   # Walk up from there to the nearest node_modules holding @pulumi/pulumi, so programs
   # in sub-directories (examples/, test work dirs) share the repository's install.

@@ -41,15 +41,15 @@ const GUEST: Subject = { name: "guest", role: "admin" };
 const digest = (token: string): Buffer => createHash("sha256").update(token).digest();
 
 export class Authenticator {
-  private readonly tokens: Array<{ digest: Buffer; role: Role }> | undefined;
+  private tokens: Array<{ digest: Buffer; role: Role }> | undefined;
 
   constructor(options?: AuthOptions) {
-    this.tokens = options
-      ? [
-          ...options.adminTokens.map((token) => ({ digest: digest(token), role: "admin" as const })),
-          ...options.clientTokens.map((token) => ({ digest: digest(token), role: "client" as const })),
-        ]
-      : undefined;
+    this.tokens = digests(options);
+  }
+
+  /** Accepts a new set of tokens from now on (token rotation and expiry in tests); undefined = guest mode. */
+  replaceTokens(options?: AuthOptions): void {
+    this.tokens = digests(options);
   }
 
   get guest(): boolean {
@@ -74,6 +74,15 @@ export class Authenticator {
     }
     return { name: jwtSubject(token) ?? found.role, role: found.role };
   }
+}
+
+function digests(options?: AuthOptions): Array<{ digest: Buffer; role: Role }> | undefined {
+  return options
+    ? [
+        ...options.adminTokens.map((token) => ({ digest: digest(token), role: "admin" as const })),
+        ...options.clientTokens.map((token) => ({ digest: digest(token), role: "client" as const })),
+      ]
+    : undefined;
 }
 
 /** Service-account tokens are JWTs; their `sub` is the creator the real server records. */

@@ -54,6 +54,8 @@ export interface Simulator {
   readonly address: string;
   readonly port: number;
   faults: { setLatencyMs(ms: number): void; failNext(count: number, code?: number): void };
+  /** Replaces the accepted tokens on the running server (a token expiring or rotated mid-run); undefined = guest mode. */
+  setAuth(auth: AuthOptions | undefined): void;
   /** Stops listening, then listens again on the same port with the state reloaded from the file. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -130,6 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       setLatencyMs: (ms) => faults.setLatencyMs(ms),
       failNext: (count, code) => faults.failNext(count, code),
     },
+    setAuth: (next) => auth.replaceTokens(next),
     async restart() {
       if (stopped) throw new Error("the simulator has been stopped");
       env.controller.stop();

@@ -350,14 +350,19 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
 }
 
-export async function diff(_id: string, olds: ClusterOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(id: string, olds: ClusterOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const inputs = news as ClusterInputs;
   if (containsUnknown(inputs.template)) return { changes: true, replaces: ["template"], deleteBeforeReplace: false };
   const result = diffCluster(olds, inputs, equalByType(olds.parameterTypes ?? {}));
   const unknownReplaces = ["templateParameters"].filter((k) => containsUnknown((inputs as Record<string, unknown>)[k]));
+  // A FAILED cluster never recovers on the service: only a new one can reach READY. Like a
+  // tainted resource, it is replaced (the preview shows it), and the failed one is deleted
+  // once its replacement is READY.
+  const failed = olds.state === "FAILED" ? ["state"] : [];
+  if (failed.length) progress("cluster", displayName(inputs, id), "is FAILED on the service; it will be replaced by a new cluster");
   return {
-    changes: result.changes || unknownReplaces.length > 0 || containsUnknown(inputs),
-    replaces: [...new Set([...result.replaces, ...unknownReplaces])],
+    changes: result.changes || unknownReplaces.length > 0 || failed.length > 0 || containsUnknown(inputs),
+    replaces: [...new Set([...result.replaces, ...unknownReplaces, ...failed])],
     deleteBeforeReplace: false,
   };
 }
@@ -421,7 +426,14 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     const outs = current
       ? toOutputs(inputs, { cluster: current, hub: "", kubeconfig: "", password: "" }, defaults)
       : ({ ...inputs, clusterId: id } as Record<string, unknown>);
-    throw initFailure(id, outs as unknown as Record<string, unknown>, news, `cluster ${label}: ${errorMessage(error)}`);
+    const failed = current !== undefined && stateOf(current) === "FAILED";
+    const next = failed ? "the next 'pulumi up' replaces it with a new cluster" : "the next 'pulumi up' resumes waiting for it to become READY";
+    throw initFailure(
+      id,
+      outs as unknown as Record<string, unknown>,
+      news,
+      `cluster ${label}: ${errorMessage(error)}\nThe cluster exists on the service and stays in the stack: ${next}; 'pulumi destroy' deletes it.`,
+    );
   }
 }
 
@@ -493,6 +505,13 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
   const defaults = olds.templateDefaults ?? templateDefaults(undefined);
   try {
     if (nodeSetsChanged) latest = await waitForNodeSets(client, id, label, timeoutMs(inputs, "update"));
+    if (stateOf(latest) !== "READY") {
+      // The engine sends an update with no changes to a resource whose create stopped
+      // waiting (init failure: timeout, interrupted wait, unreachable service) so that it
+      // can "continue awaiting initialization": resume the wait for READY.
+      progress("cluster", label, `is ${describeCluster(latest)}; waiting for it to become READY`);
+      latest = await waitForClusterReady(client, id, label, timeoutMs(inputs, "create"));
+    }
     return { outs: toOutputs(inputs, await observe(client, latest), defaults) };
   } catch (error) {
     const now = (await getCluster(client, id).catch(() => undefined)) ?? latest;
@@ -510,14 +529,23 @@ export async function remove(id: string, props: ClusterOutputs): Promise<void> {
     throw error;
   }
   progress("cluster", label, "deletion requested; waiting until the service has removed it");
-  await pollUntil({
-    what: `cluster ${label} to be deleted (the service keeps it while it cleans up in the hub)`,
-    timeoutMs: parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete"),
-    fetch: () => getCluster(client, id),
-    isDone: (cluster) => cluster === undefined,
-    describe: (cluster) => (cluster ? "DELETING" : "DELETED"),
-    onProgress: (line) => progress("cluster", label, line),
-  });
+  try {
+    await pollUntil({
+      what: `cluster ${label} to be deleted (the service keeps it while it cleans up in the hub)`,
+      timeoutMs: parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete"),
+      fetch: () => getCluster(client, id),
+      isDone: (cluster) => cluster === undefined,
+      describe: (cluster) => (cluster ? "DELETING" : "DELETED"),
+      onProgress: (line) => progress("cluster", label, line),
+    });
+  } catch (error) {
+    // By name: Pulumi may load this module more than once in a provider process.
+    if (!(error instanceof Error) || error.name !== "WaitTimeoutError") throw error;
+    throw new Error(
+      `${error.message}. The service is still deleting it and the cluster stays in the stack: run the same command ` +
+        `again to keep waiting, or raise timeouts.delete (now ${props.timeouts?.delete ?? `${DEFAULT_TIMEOUTS.delete}, the default`})`,
+    );
+  }
 }
 
 export { remove as delete };

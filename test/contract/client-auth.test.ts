@@ -11,6 +11,7 @@ import { FulfillmentClient } from "../../provider/client";
 import { resolveConnection, type ConnectionInput } from "../../provider/connection";
 import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
+import { NO_CLI_CONFIG } from "../helpers/paths";
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const CLIENT_TOKEN = "client-token-5b1d2c7e9a";
@@ -28,7 +29,7 @@ const logs: string[] = [];
 const messages: string[] = [];
 
 function connect(settings: ConnectionInput): FulfillmentClient {
-  const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5, ...settings }, env: {}, cliConfigPath: "/nonexistent" });
+  const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5, ...settings }, env: {}, cliConfigPath: NO_CLI_CONFIG });
   const client = FulfillmentClient.connect(connection, { log: (line) => logs.push(line), retry: { initialDelayMs: 5, maxDelayMs: 20 } });
   opened.push(client);
   return client;

@@ -14,6 +14,7 @@ import { resolveConnection } from "../../provider/connection";
 import { FulfillmentError, isAlreadyExists, isNotFound } from "../../provider/errors";
 import { packParameter, unpackParameter } from "../../provider/anyValues";
 import { startSimulator, type Simulator } from "../../simulator";
+import { NO_CLI_CONFIG } from "../helpers/paths";
 
 const HUB_KUBECONFIG = [
   "apiVersion: v1",
@@ -52,7 +53,7 @@ async function expectGone(get: () => Promise<unknown>): Promise<void> {
 
 beforeAll(async () => {
   sim = await startSimulator({ controllerDelayMs: 5, provisioningDelayMs: 50, nodeSetConvergenceMs: 30, deletionDelayMs: 20 });
-  const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5 }, env: {}, cliConfigPath: "/nonexistent" });
+  const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5 }, env: {}, cliConfigPath: NO_CLI_CONFIG });
   client = FulfillmentClient.connect(connection, { log: (line) => logs.push(line), retry: { initialDelayMs: 10, maxDelayMs: 50 } });
 });
 

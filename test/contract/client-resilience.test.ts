@@ -10,12 +10,13 @@ import { clientFor, closeAllClients, FulfillmentClient, type ClientOptions } fro
 import { resolveConnection, type ConnectionInput } from "../../provider/connection";
 import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
+import { NO_CLI_CONFIG } from "../helpers/paths";
 
 const opened: FulfillmentClient[] = [];
 const FAST_RETRY = { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 100, maxElapsedMs: 20_000 };
 
 function connect(sim: Simulator, settings: ConnectionInput = {}, options: ClientOptions = {}): FulfillmentClient {
-  const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5, ...settings }, env: {}, cliConfigPath: "/nonexistent" });
+  const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5, ...settings }, env: {}, cliConfigPath: NO_CLI_CONFIG });
   const client = FulfillmentClient.connect(connection, { retry: FAST_RETRY, ...options });
   opened.push(client);
   return client;

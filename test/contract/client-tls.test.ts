@@ -7,6 +7,7 @@ import { resolveConnection, type ConnectionInput } from "../../provider/connecti
 import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
 import { generateTestCertificates, type TestCertificates } from "../helpers/tls";
+import { NO_CLI_CONFIG } from "../helpers/paths";
 
 let certs: TestCertificates;
 let tlsSim: Simulator;
@@ -15,7 +16,7 @@ let plainSim: Simulator;
 const opened: FulfillmentClient[] = [];
 
 function connect(settings: ConnectionInput & { address: string }): FulfillmentClient {
-  const connection = resolveConnection({ explicit: { deadlineSeconds: 5, ...settings }, env: {}, cliConfigPath: "/nonexistent" });
+  const connection = resolveConnection({ explicit: { deadlineSeconds: 5, ...settings }, env: {}, cliConfigPath: NO_CLI_CONFIG });
   const client = FulfillmentClient.connect(connection, { retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 10 } });
   opened.push(client);
   return client;

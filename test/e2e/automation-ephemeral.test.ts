@@ -79,7 +79,11 @@ describe("ephemeral clusters", () => {
       child.on("error", reject);
       child.on("exit", (code, signal) => {
         // Let the pipes drain before resolving.
-        setImmediate(() => resolve({ code, signal, stdout, stderr }));
+        setImmediate(() => {
+          // Whatever happened, the token never reaches the output.
+          expect(stdout + stderr).not.toContain(TOKEN);
+          resolve({ code, signal, stdout, stderr });
+        });
       });
       onSpawn?.(child.pid!);
     });
