@@ -152,7 +152,7 @@ function configMap(options: StackOptions, connection: ConnectionSettings): Confi
  * piped to `pulumi config set --secret` on stdin, because the Automation API puts them
  * on the command line, where process listings and its own error messages show them.
  */
-async function writeStackConfig(stack: Stack, config: ConfigMap, env: NodeJS.ProcessEnv, workDir: string): Promise<void> {
+export async function writeStackConfig(stack: Stack, config: ConfigMap, env: NodeJS.ProcessEnv, workDir: string): Promise<void> {
   const plain: ConfigMap = {};
   const secret: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(config)) {

@@ -63,7 +63,9 @@ export function friendlyTypeName(typeUrl: string): string {
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  // Only short strings are echoed: a long one put in the wrong parameter is as likely to be a
+  // pull secret or a token as a typo, and check failures are printed in clear.
+  if (typeof value === "string") return value.length > 32 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (typeof value === "bigint") return `${value}n`;
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;

@@ -19,6 +19,7 @@ import { parseDuration } from "../duration";
 import { pollUntil } from "../wait";
 import { clientForInputs } from "./connect";
 import {
+  checkFailure,
   compact,
   containsUnknown,
   errorMessage,
@@ -300,31 +301,31 @@ async function checkAgainstTemplate(client: FulfillmentClient, inputs: ClusterIn
     template = await lookupTemplate(client, inputs.template);
   } catch (error) {
     const reason = error instanceof TemplateNotFoundError ? `template: ${error.message}` : `template: could not read template '${inputs.template}' to validate the cluster: ${errorMessage(error)}`;
-    return { failures: [{ property: "template", reason }], normalized: inputs };
+    return { failures: [checkFailure(reason)], normalized: inputs };
   }
   const params = inputs.templateParameters ?? {};
   for (const [key, value] of Object.entries(params)) {
     const definition = template.parameters[key];
     if (!definition) {
-      failures.push({ property: "templateParameters", reason: `templateParameters.${key}: ${unknownParameterMessage(template, key)}` });
+      failures.push(checkFailure(`templateParameters.${key}: ${unknownParameterMessage(template, key)}`));
     } else if (!containsUnknown(value)) {
       try {
         packParameter(definition.typeUrl, value, `templateParameters.${key}`);
       } catch (error) {
-        failures.push({ property: "templateParameters", reason: errorMessage(error) });
+        failures.push(checkFailure(errorMessage(error)));
       }
     }
   }
   for (const [key, definition] of Object.entries(template.parameters)) {
     if (definition.required && !(key in params)) {
-      failures.push({ property: "templateParameters", reason: `templateParameters.${key}: template '${template.id}' requires this parameter; add it to templateParameters` });
+      failures.push(checkFailure(`templateParameters.${key}: template '${template.id}' requires this parameter; add it to templateParameters`));
     }
   }
   const normalizedSets: NonNullable<ClusterInputs["nodeSets"]> = {};
   for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) {
     const templateSet = template.nodeSets[key];
     if (!templateSet) {
-      failures.push({ property: "nodeSets", reason: `nodeSets.${key}: template '${template.id}' has no node set '${key}'; valid node sets: ${listNames(Object.keys(template.nodeSets))}` });
+      failures.push(checkFailure(`nodeSets.${key}: template '${template.id}' has no node set '${key}'; valid node sets: ${listNames(Object.keys(template.nodeSets))}`));
       continue;
     }
     normalizedSets[key] = nodeSet;
@@ -332,7 +333,7 @@ async function checkAgainstTemplate(client: FulfillmentClient, inputs: ClusterIn
       const resolved = await lookupHostClassId(client, nodeSet.hostClass);
       if (resolved === templateSet.hostClass) normalizedSets[key] = { ...nodeSet, hostClass: resolved };
       else {
-        failures.push({ property: "nodeSets", reason: `nodeSets.${key}.hostClass: template '${template.id}' uses host class '${templateSet.hostClass}' for node set '${key}'; leave hostClass out or set it to '${templateSet.hostClass}'` });
+        failures.push(checkFailure(`nodeSets.${key}.hostClass: template '${template.id}' uses host class '${templateSet.hostClass}' for node set '${key}'; leave hostClass out or set it to '${templateSet.hostClass}'`));
       }
     }
   }

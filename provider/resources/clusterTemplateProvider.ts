@@ -8,7 +8,7 @@ import type { ClusterTemplate as TemplateMessage } from "../../proto/gen/fulfill
 import { friendlyTypeName, packParameter, parameterValuesEqual, toTypeUrl, unpackParameter } from "../anyValues";
 import { isAlreadyExists, isNotFound } from "../errors";
 import { clientForInputs } from "./connect";
-import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
+import { checkFailure, compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
 
 const parameterSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "parameter names use lowercase letters, digits and '_' (e.g. 'pull_secret')" }),
@@ -142,7 +142,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
     toMessage(value);
   } catch (error) {
     const reason = (error as Error).message;
-    return { inputs: news, failures: [{ property: "parameters", reason }] };
+    return { inputs: news, failures: [checkFailure(reason.startsWith("parameters") ? reason : `parameters: ${reason}`)] };
   }
   return { inputs: news, failures };
 }

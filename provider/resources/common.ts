@@ -42,9 +42,19 @@ export function validateInputs<T>(
     const path = issue.path;
     if (path.some((_, i) => isUnknown(valueAt(inputs, path.slice(0, i + 1))))) continue;
     const where = path.length ? path.map(String).join(".") : "(inputs)";
-    failures.push({ property: String(path[0] ?? ""), reason: `${where}: ${issue.message}` });
+    failures.push(checkFailure(`${where}: ${issue.message}`));
   }
   return { failures };
+}
+
+/**
+ * A check failure whose reason names the field itself. `property` stays empty on purpose: for
+ * a failure with a property the engine prints "property X value {V} has a problem", V being
+ * the input's value in clear even when it is a secret (a hub kubeconfig, a connection token,
+ * a pull secret among templateParameters). The reason already starts with the field path.
+ */
+export function checkFailure(reason: string): pulumi.dynamic.CheckFailure {
+  return { property: "", reason };
 }
 
 /** Removes undefined values (Pulumi's Struct conversion rejects them). */

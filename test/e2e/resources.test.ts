@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from "../../simulator";
 import { FulfillmentClient } from "../../provider/client";
 import { resolveConnection } from "../../provider/connection";
 import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
+import { writeStackConfig } from "../../automation/stack";
 import { backendFiles, createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
 // The built package, as a user's program loads it.
 import { Cluster, ClusterTemplate, Hub } from "pulumi-fulfillment";
@@ -85,12 +86,18 @@ describe("resources end to end", () => {
   let client: FulfillmentClient;
   let stack: Stack;
 
+  // The token goes in through stdin: the Automation API's setAllConfig would put it on a command line.
   const configure = async (s: Stack) => {
-    await s.setAllConfig({
-      "fulfillment:address": { value: sim.address },
-      "fulfillment:token": { value: ADMIN_TOKEN, secret: true },
-      "fulfillment:plaintext": { value: "true" },
-    });
+    await writeStackConfig(
+      s,
+      {
+        "fulfillment:address": { value: sim.address },
+        "fulfillment:token": { value: ADMIN_TOKEN, secret: true },
+        "fulfillment:plaintext": { value: "true" },
+      },
+      { ...process.env, ...t.envVars },
+      s.workspace.workDir,
+    );
   };
 
   beforeAll(async () => {
