@@ -14,9 +14,11 @@ PROVISIONING="${DEMO_PROVISIONING_DELAY:-4s}"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# The simulator keeps its state in a file, so it only runs while the script does. The
+# local API server (the hubs) keeps running after `make demo`: `make demo-destroy` needs
+# it to delete the hub objects, and stops it afterwards.
 cleanup() {
   [[ -n "${SIM_PID:-}" ]] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null || true
-  if [[ "${KUBE_STARTED:-}" == 1 ]]; then bash "$ROOT/scripts/local-kube.sh" stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -34,20 +36,28 @@ done
 echo "listening on $ADDRESS"
 export FULFILLMENT_ADDRESS="$ADDRESS" FULFILLMENT_PLAINTEXT=true
 
-if [[ "${1:-}" != destroy && -x "$(bash "$ROOT/scripts/toolchain.sh" bin-dir)/kube-apiserver" && -f "$ROOT/scripts/local-kube.sh" ]]; then
+KUBE_BIN="$(bash "$ROOT/scripts/toolchain.sh" bin-dir)/kube-apiserver"
+if [[ "${1:-}" != destroy && -x "$KUBE_BIN" ]]; then
   say "Starting a local Kubernetes API server to act as the hubs"
   if bash "$ROOT/scripts/local-kube.sh" start; then
-    KUBE_STARTED=1
     export DEMO_HUB_KUBECONFIG="$(bash "$ROOT/scripts/local-kube.sh" kubeconfig-path)"
   fi
+elif [[ "${1:-}" != destroy ]]; then
+  say "No kube-apiserver built (make toolchain-kube): the hubs get placeholder kubeconfigs"
 fi
 
 cd "$ROOT/examples/multi-cluster"
 pulumi stack select --create dev >/dev/null
 
 if [[ "${1:-}" == destroy ]]; then
+  if pulumi stack export 2>/dev/null | grep -q 'dynamic/kubernetes:' && ! bash "$ROOT/scripts/local-kube.sh" status >/dev/null 2>&1; then
+    echo "The demo's hubs lived on the local API server, which is no longer running (its objects went with it)."
+    echo "Remove the stack's record instead: cd examples/multi-cluster && pulumi stack rm dev --force --yes"
+    exit 1
+  fi
   say "pulumi destroy"
   pulumi destroy --yes --skip-preview
+  bash "$ROOT/scripts/local-kube.sh" stop >/dev/null 2>&1 || true
   exit 0
 fi
 
@@ -60,6 +70,6 @@ pulumi refresh --yes --expect-no-changes --skip-preview
 say "Done"
 cat <<MSG
 The demo stack lives in .work/demo (backend and simulator state).
-  Destroy it:     make demo-destroy
+  Destroy it:     make demo-destroy   (also stops the local API server left running for it)
   Look around:    cd examples/multi-cluster && PULUMI_BACKEND_URL=file://$DEMO/backend PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE pulumi stack
 MSG
