@@ -17,9 +17,12 @@ help:
 	@echo "make test    - set up everything and run every test (unit, contract, e2e, kube)"
 	@echo "make bench   - run the benchmarks in bench/ and print their figures"
 
-# npm ci only when the lock file changed since the last install.
+# Install only when the lock file changed since the last install. `npm install`, not
+# `npm ci`: npm 11 here writes no entries for other platforms' optional packages (esbuild,
+# rollup, buf binaries) into the lock, and `npm ci` then refuses the lock as out of sync;
+# `npm install` installs exactly the locked versions and leaves the lock as it is.
 node_modules/.install-stamp: package-lock.json package.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: node_modules/.install-stamp

@@ -13,6 +13,10 @@ const kubeconfigSchema = z
   .string({ message: "pass the kubeconfig's content (YAML text), not a path; e.g. fs.readFileSync(path, 'utf8')" })
   .min(1, { message: "the kubeconfig content is empty" })
   .superRefine((text, ctx) => {
+    if (/^\s*(~|\.{1,2})?\/[^\s:{}]*\s*$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: `looks like a file path ('${text.trim()}'); pass the file's content instead, e.g. fs.readFileSync(path, 'utf8')` });
+      return;
+    }
     let doc: unknown;
     try {
       doc = parseYaml(text);

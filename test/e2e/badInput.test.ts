@@ -24,12 +24,19 @@ current-context: hub
 users: [{ name: admin, user: { token: hub-token-badinput-91ad } }]
 `;
 
-/** The lines of the engine's diagnostics that are errors, joined: what the user reads. */
+/** The Diagnostics section of the engine's output: what the user reads after the run. */
+function diagnostics(text: string): string {
+  const at = text.lastIndexOf("Diagnostics:");
+  return at >= 0 ? text.slice(at) : text;
+}
+
+/** The distinct error lines of the diagnostics, without the engine's closing "preview failed". */
 function errorLines(text: string): string[] {
-  return text
+  const lines = diagnostics(text)
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => /^error: /.test(line) && !/^error: (preview|update) failed$/.test(line));
+  return [...new Set(lines)];
 }
 
 async function failureText(promise: Promise<unknown>): Promise<string> {
@@ -40,6 +47,18 @@ async function failureText(promise: Promise<unknown>): Promise<string> {
   if (result === undefined) throw new Error("expected the run to fail");
   return String((result as Error).message ?? result);
 }
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const CLUSTER = "pulumi-nodejs:dynamic/fulfillment:Cluster resource 'c' has a problem: ";
+const HUB = "pulumi-nodejs:dynamic/fulfillment:Hub resource 'h' has a problem: ";
+const SECRET_IN_INPUT = "sekrit-token-5b0e8d71c2";
 
 describe("bad input", () => {
   let sim: Simulator;
@@ -60,13 +79,12 @@ describe("bad input", () => {
     return stack;
   };
 
-  const previewError = async (args: ClusterArgs | (() => Promise<void>), config?: Record<string, { value: string; secret?: boolean }>) => {
-    const program = typeof args === "function" ? args : async () => void new Cluster("c", args);
+  const previewError = async (program: () => Promise<void>, config?: Record<string, { value: string; secret?: boolean }>) => {
     const stack = await stackWith(program, config);
     const before = sim.snapshot().clusters.length;
     const text = await failureText(stack.preview());
     expect(sim.snapshot().clusters.length).toBe(before);
-    return errorLines(text);
+    return text;
   };
 
   beforeAll(async () => {
@@ -82,24 +100,149 @@ describe("bad input", () => {
     t?.dispose();
   });
 
-  it("probe", async () => {
-    const cases: Array<[string, ClusterArgs]> = [
-      ["size string", { template: "ocp_4_17_small", nodeSets: { workers: { size: "3" as unknown as number } } }],
-      ["label number", { template: "ocp_4_17_small", labels: { team: 5 as unknown as string } }],
-      ["name", { template: "ocp_4_17_small", name: "Web_1" }],
-      ["timeouts", { template: "ocp_4_17_small", timeouts: { create: "10 minutes" } }],
-      ["unknown template", { template: "ocp_9_99" }],
-      ["unknown parameter", { template: "ocp_4_17_small", templateParameters: { bogus: 1 } }],
-      ["bool param", { template: "ocp_4_17_small", templateParameters: { ha: "yes" } }],
-      ["string param", { template: "ocp_4_17_small", templateParameters: { pull_secret: 42 } }],
-      ["size 0", { template: "ocp_4_17_small", nodeSets: { workers: { size: 0 } } }],
-      ["unknown node set", { template: "ocp_4_17_small", nodeSets: { masters: { size: 3 } } }],
-      ["host class", { template: "ocp_4_17_small", nodeSets: { workers: { size: 3, hostClass: "acme_gpu" } } }],
-      ["connection", { template: "ocp_4_17_small", connection: { adress: "x:1" } as never }],
-    ];
-    for (const [label, args] of cases) console.log(label, "=>", JSON.stringify(await previewError(args), null, 1));
-    console.log("hub yaml", await previewError(async () => void new Hub("h", { hubId: "h1", kubeconfig: "/home/me/.kube/config", namespace: "orders" })));
-    console.log("hub no users", await previewError(async () => void new Hub("h", { hubId: "h1", kubeconfig: "apiVersion: v1\nclusters: [{name: a, cluster: {server: 'https://x:6443'}}]\n", namespace: "orders" })));
-    console.log("hub bad yaml", await previewError(async () => void new Hub("h", { hubId: "h1", kubeconfig: "users:\n- name: a\n  user: {token: sekrit-token-123456\n", namespace: "orders" })));
-  }, 200_000);
+  /** Previews a program that must fail at preview; returns the one error the user reads (and the whole output). */
+  const oneError = async (program: () => Promise<void>, config?: Record<string, { value: string; secret?: boolean }>) => {
+    const text = await previewError(program, config);
+    const errors = errorLines(text);
+    expect(errors, text).toHaveLength(1);
+    expect(text).not.toContain(SECRET_IN_INPUT);
+    return { error: errors[0], text: diagnostics(text) };
+  };
+  const cluster = (args: ClusterArgs) => async () => void new Cluster("c", args);
+  const hub = (kubeconfig: string) => async () => void new Hub("h", { hubId: "h1", kubeconfig, namespace: "orders" });
+
+  const clusterCases: Array<[string, ClusterArgs, string]> = [
+    ["a size written as a string", { template: "ocp_4_17_small", nodeSets: { workers: { size: "3" as unknown as number } } }, "nodeSets.workers.size: expected a positive integer"],
+    ["size 0", { template: "ocp_4_17_small", nodeSets: { workers: { size: 0 } } }, "nodeSets.workers.size: expected a positive integer (the server refuses size 0)"],
+    ["a label value that is a number", { template: "ocp_4_17_small", labels: { team: 5 as unknown as string } }, "labels.team: label values must be strings; quote numbers and booleans"],
+    ["a name that is not a DNS label", { template: "ocp_4_17_small", name: "Web_1" }, "name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ["a timeout in words", { template: "ocp_4_17_small", timeouts: { create: "10 minutes" } }, "timeouts.create: write durations like '90s', '45m' or '1h30m'"],
+    [
+      "an unknown template",
+      { template: "ocp_9_99" },
+      "template: there is no cluster template with id or name 'ocp_9_99'. List the templates your token can see, or, if a ClusterTemplate resource in this stack creates it, pass that resource's templateId output so Pulumi creates it first",
+    ],
+    ["an unknown parameter", { template: "ocp_4_17_small", templateParameters: { bogus: 1 } }, "templateParameters.bogus: template 'ocp_4_17_small' has no parameter 'bogus'; valid parameters: 'ha', 'pull_secret', 'release'"],
+    ["a bool parameter given a string", { template: "ocp_4_17_small", templateParameters: { ha: "yes" } }, `templateParameters.ha: expected a boolean for type bool, got "yes" (use true or false)`],
+    ["a string parameter given a number", { template: "ocp_4_17_small", templateParameters: { pull_secret: 42 } }, "templateParameters.pull_secret: expected a string for type string, got 42 (quote it in YAML)"],
+    [
+      "a long secret in the wrong parameter",
+      { template: "ocp_4_17_small", templateParameters: { ha: `{"auths":{"quay.io":{"auth":"${SECRET_IN_INPUT}"}}}` } },
+      "templateParameters.ha: expected a boolean for type bool, got a string of 56 characters (use true or false)",
+    ],
+    ["an unknown node set", { template: "ocp_4_17_small", nodeSets: { masters: { size: 3 } } }, "nodeSets.masters: template 'ocp_4_17_small' has no node set 'masters'; valid node sets: 'workers'"],
+    [
+      "a host class the template does not use",
+      { template: "ocp_4_17_small", nodeSets: { workers: { size: 3, hostClass: "acme_gpu" } } },
+      "nodeSets.workers.hostClass: template 'ocp_4_17_small' uses host class 'acme_1tib' for node set 'workers'; leave hostClass out or set it to 'acme_1tib'",
+    ],
+    [
+      "a misspelt connection setting",
+      { template: "ocp_4_17_small", connection: { adress: "127.0.0.1:1", token: SECRET_IN_INPUT } as never },
+      "connection: unknown setting 'adress'; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds",
+    ],
+    ["a token with its scheme", { template: "ocp_4_17_small", connection: { token: `Bearer ${SECRET_IN_INPUT}` } }, "connection.token: give the token alone, without the 'Bearer ' prefix"],
+  ];
+
+  it.each(clusterCases)("cluster with %s: one error naming the field and the fix, at preview", async (_label, args, expected) => {
+    const { error } = await oneError(cluster(args));
+    expect(error).toBe(`error: ${CLUSTER}${expected}`);
+  }, 60_000);
+
+  it("hub kubeconfig mistakes: a path, no users, broken YAML; the token inside never shows", async () => {
+    expect((await oneError(hub("/home/me/.kube/config"))).error).toBe(
+      `error: ${HUB}kubeconfig: looks like a file path ('/home/me/.kube/config'); pass the file's content instead, e.g. fs.readFileSync(path, 'utf8')`,
+    );
+    expect((await oneError(hub(`apiVersion: v1\nclusters: [{name: a, cluster: {server: 'https://x:6443'}}]\npreferences: {token: ${SECRET_IN_INPUT}}\n`))).error).toBe(
+      `error: ${HUB}kubeconfig: has no 'users' entry: the service needs credentials to create ClusterOrders in the hub`,
+    );
+    expect((await oneError(hub(`clusters: []\nusers:\n- name: a\n  user: {token: ${SECRET_IN_INPUT}\n`))).error).toMatch(
+      new RegExp(`^error: ${HUB.replace(/[.'()]/g, "\\$&")}kubeconfig: is not valid YAML \\(.* at line \\d+, column \\d+:\\); pass the kubeconfig's content, not a path$`),
+    );
+  }, 120_000);
+
+  it("a host class change shows as a replace at preview", async () => {
+    await admin.call(ClusterTemplates.method.create, {
+      object: { id: "hc_tmpl", title: "Host class change", nodeSets: { workers: { hostClass: "acme_1tib", size: 2 } } },
+    });
+    const program = (hostClass: string) => async () => {
+      const c = new Cluster("c", { template: "hc_tmpl", nodeSets: { workers: { size: 2, hostClass } } });
+      return { id: c.clusterId };
+    };
+    const stack = await stackWith(program("acme_1tib"));
+    const up = await stack.up();
+    const id = up.outputs.id.value as string;
+    // The template's owner moves its workers to another host class; the program follows.
+    await admin.call(ClusterTemplates.method.update, {
+      object: { id: "hc_tmpl", nodeSets: { workers: { hostClass: "acme_gpu", size: 2 } } },
+      updateMask: { paths: ["node_sets"] },
+    });
+    const moved = await inlineStack(t, program("acme_gpu"), { project: `bad-${counter}` });
+    const preview = await moved.preview({ diff: true });
+    expect(preview.changeSummary.replace).toBe(1);
+    expect(preview.changeSummary.update ?? 0).toBe(0);
+    expect(preview.stdout).toMatch(/\+-\s*pulumi-nodejs:dynamic\/fulfillment:Cluster: \(replace\)/);
+    expect(preview.stdout).toMatch(/~\s*nodeSets\s*:/);
+    expect((sim.snapshot().clusters as Array<{ id: string }>).map((c) => c.id)).toContain(id); // preview touched nothing
+    await moved.destroy();
+  }, 120_000);
+
+  it("an unreachable address: names the setting it came from", async () => {
+    const port = await freePort();
+    const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+      "fulfillment:address": { value: `127.0.0.1:${port}` },
+      "fulfillment:plaintext": { value: "true" },
+      "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
+    });
+    expect(text).toContain(
+      `error: ${CLUSTER}template: could not read template 'ocp_4_17_small' to validate the cluster: fulfillment.v1.ClusterTemplates/Get of 'ocp_4_17_small' failed with UNAVAILABLE`,
+    );
+    expect(text).toContain(`Nothing is listening at 127.0.0.1:${port} (from stack config fulfillment:address); check the address and that the server is running.`);
+  }, 60_000);
+
+  it("an address with a URL scheme: names the setting and the form to use", async () => {
+    const { error } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+      "fulfillment:address": { value: "https://fulfillment.example.com" },
+      "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
+    });
+    expect(error).toContain("stack config fulfillment:address: use host:port without a URL scheme, e.g. fulfillment-api.example.com:443 or dns:///127.0.0.1:8000; got 'https://fulfillment.example.com'");
+  }, 60_000);
+
+  it("TLS to a plaintext server: says the server speaks plaintext and which setting to change", async () => {
+    const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+      "fulfillment:address": { value: sim.address },
+      "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
+    });
+    expect(text).toContain("failed with UNAVAILABLE");
+    expect(text).toContain(`The server at ${sim.address} (from stack config fulfillment:address) speaks plaintext; set plaintext: true (connection.plaintext, fulfillment:plaintext or FULFILLMENT_PLAINTEXT).`);
+  }, 60_000);
+
+  describe("against a TLS server", () => {
+    let tlsSim: Simulator;
+    let certs: TestCertificates;
+    beforeAll(async () => {
+      certs = generateTestCertificates();
+      tlsSim = await startSimulator({ tls: { certPem: certs.certPem, keyPem: certs.keyPem }, controllerDelayMs: 20 });
+    });
+    afterAll(async () => {
+      await tlsSim?.stop();
+      certs?.cleanup();
+    });
+
+    it("plaintext to a TLS server: says the server speaks TLS and where plaintext was set", async () => {
+      const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+        "fulfillment:address": { value: tlsSim.address },
+        "fulfillment:plaintext": { value: "true" },
+      });
+      expect(text).toContain("failed with UNAVAILABLE");
+      expect(text).toContain(
+        `The server at ${tlsSim.address} (from stack config fulfillment:address) speaks TLS; set plaintext: false (it is true, set by stack config fulfillment:plaintext), with caFile/caPem or insecure: true if its certificate is not from a public CA.`,
+      );
+    }, 60_000);
+
+    it("TLS without the server's CA: says to set caFile/caPem or insecure", async () => {
+      const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), { "fulfillment:address": { value: tlsSim.address } });
+      expect(text).toContain("The server's TLS certificate was not accepted; set caFile or caPem to the CA that signed it, or insecure: true to skip verification (testing only).");
+    }, 60_000);
+  });
 });
