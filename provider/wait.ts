@@ -2,6 +2,7 @@
 // deadline, and progress lines whenever what we observe changes. The cap is 1 s so a
 // resource notices READY within a second of the server reporting it.
 import { formatDuration } from "./duration";
+import { abortableSleep } from "./retry";
 
 export class WaitTimeoutError extends Error {
   constructor(what: string, timeoutMs: number, public readonly lastObserved: string) {
@@ -25,20 +26,6 @@ export interface PollOptions<T> {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
@@ -55,7 +42,7 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
     if (options.isDone(value)) return value;
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new WaitTimeoutError(options.what, options.timeoutMs, lastDescription);
-    await sleep(Math.min(delay, remaining), options.signal);
+    await abortableSleep(Math.min(delay, remaining), options.signal);
     delay = Math.min(maxDelay, delay * 2);
   }
 }
