@@ -29,8 +29,17 @@ export interface FleetSpec {
   clusters?: Record<string, ClusterArgs>;
 }
 
+/**
+ * The engine runs at most `parallel` resource operations at once (default 4 x CPUs), and
+ * every cluster waiting for READY holds one: a fleet larger than that would provision in
+ * batches. Waits are cheap polls, so allow many.
+ */
+export const DEFAULT_PARALLEL = 64;
+
 export interface StackOptions {
   stackName: string;
+  /** Resource operations the engine runs at once; default DEFAULT_PARALLEL. */
+  parallel?: number;
   /** Inline program run in this process. */
   program?: PulumiFn;
   /** Or a typed description turned into the inline program; exports `clusters` (ids, states, URLs) and `kubeconfigs` (secret). */
@@ -192,6 +201,10 @@ export class FulfillmentStack {
     return this.stack.name;
   }
 
+  private get parallel(): number {
+    return this.options.parallel ?? DEFAULT_PARALLEL;
+  }
+
   /** Selects (or creates) the stack and writes its connection and extra config. */
   static async open(options: StackOptions): Promise<FulfillmentStack> {
     const env = options.env ?? process.env;
@@ -278,7 +291,7 @@ export class FulfillmentStack {
   /** What `up` would do, resource by resource, with changed properties and replacements. */
   async preview(opts: { refresh?: boolean; diagnosticsQuiet?: boolean } = {}): Promise<PreviewReport> {
     const collector = new PreviewCollector(this.knownSecrets);
-    await this.run("preview", this.reporter("preview"), collector.handle, (onEvent) => this.stack.preview({ onEvent, refresh: opts.refresh }));
+    await this.run("preview", this.reporter("preview"), collector.handle, (onEvent) => this.stack.preview({ onEvent, refresh: opts.refresh, parallel: this.parallel }));
     return collector.report(this.projectName, this.stackName);
   }
 
@@ -286,7 +299,7 @@ export class FulfillmentStack {
   async up(opts: { signal?: AbortSignal } = {}): Promise<OperationReport> {
     const started = Date.now();
     const collector = new PreviewCollector(this.knownSecrets);
-    const result = await this.run("up", this.reporter("update"), collector.handle, (onEvent) => this.stack.up({ onEvent, signal: opts.signal }));
+    const result = await this.run("up", this.reporter("update"), collector.handle, (onEvent) => this.stack.up({ onEvent, signal: opts.signal, parallel: this.parallel }));
     const report = collector.report(this.projectName, this.stackName);
     return { ...report, outputs: this.maskOutputs(result.outputs), durationMs: Date.now() - started };
   }
@@ -294,7 +307,7 @@ export class FulfillmentStack {
   async destroy(opts: { remove?: boolean } = {}): Promise<OperationReport> {
     const started = Date.now();
     const collector = new PreviewCollector(this.knownSecrets);
-    await this.run("destroy", this.reporter("destroy"), collector.handle, (onEvent) => this.stack.destroy({ onEvent }));
+    await this.run("destroy", this.reporter("destroy"), collector.handle, (onEvent) => this.stack.destroy({ onEvent, parallel: this.parallel }));
     const report = collector.report(this.projectName, this.stackName);
     if (opts.remove) await this.remove();
     return { ...report, outputs: {}, durationMs: Date.now() - started };

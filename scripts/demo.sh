@@ -56,13 +56,14 @@ if [[ "${1:-}" == destroy ]]; then
     exit 1
   fi
   say "pulumi destroy"
-  pulumi destroy --yes --skip-preview
+  pulumi destroy --yes --skip-preview --parallel 32
   bash "$ROOT/scripts/local-kube.sh" stop >/dev/null 2>&1 || true
   exit 0
 fi
 
 say "pulumi up (clusters take about $PROVISIONING each to provision on the simulator)"
-pulumi up --yes --skip-preview
+# Every cluster waiting for READY holds one of the engine's parallel slots.
+pulumi up --yes --skip-preview --parallel 32
 say "Stack outputs"
 pulumi stack output --json
 say "pulumi refresh (expecting no drift)"

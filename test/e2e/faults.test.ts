@@ -37,10 +37,12 @@ interface Harness {
   output: string[];
 }
 
-const open: Harness[] = [];
+const open: Array<{ t: TestPulumi; sim?: Simulator; admin?: FulfillmentClient }> = [];
 
 async function harness(label: string, options: (t: TestPulumi) => SimulatorOptions = () => ({})): Promise<Harness> {
   const t = createTestPulumi(`faults-${label}`);
+  const cleanup: { t: TestPulumi; sim?: Simulator; admin?: FulfillmentClient } = { t };
+  open.push(cleanup); // before anything below can throw
   const settings: SimulatorOptions = {
     auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] },
     controllerDelayMs: 20,
@@ -49,26 +51,24 @@ async function harness(label: string, options: (t: TestPulumi) => SimulatorOptio
     deletionDelayMs: 100,
     ...options(t),
   };
-  const sim = await startSimulator(settings);
-  const admin = FulfillmentClient.connect(
+  const sim = (cleanup.sim = await startSimulator(settings));
+  const admin = (cleanup.admin = FulfillmentClient.connect(
     resolveConnection({
       explicit: { address: sim.address, token: settings.auth!.adminTokens[0], plaintext: true },
       env: {},
       cliConfigPath: path.join(t.workDir, "no-fulfillment-cli-config.json"),
     }),
     { retry: { maxAttempts: 1 } },
-  );
-  const h: Harness = { sim, t, admin, output: [] };
-  open.push(h);
+  ));
   // A registered hub, or clusters never leave PROGRESSING (as on the real service).
   await admin.call(Hubs.method.create, { object: { id: "faults-hub", kubeconfig: Buffer.from(HUB_KUBECONFIG), namespace: "orders" } });
-  return h;
+  return { sim, t, admin, output: [] };
 }
 
 afterEach(async () => {
   for (const h of open.splice(0)) {
-    h.admin.close();
-    await h.sim.stop();
+    h.admin?.close();
+    await h.sim?.stop();
     h.t.dispose();
   }
 });
