@@ -13,26 +13,13 @@ import { FulfillmentStack } from "../../automation/stack";
 import { renderPreviewMarkdown } from "../../automation/preview";
 import { renderDriftMarkdown, renderDriftText } from "../../automation/drift";
 import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
+import { unreachableHubKubeconfig } from "../helpers/fixtures";
 
 const ADMIN_TOKEN = "admin-token-automation-5c1e9a7f";
 const PULL_SECRET = "pull-secret-automation-0b6d2e4c";
 const HUB_TOKEN = "hub-kubeconfig-token-automation-7e3f";
 
-const hubKubeconfig = `apiVersion: v1
-kind: Config
-clusters:
-- name: hub
-  cluster:
-    server: https://127.0.0.1:1
-contexts:
-- name: hub
-  context: { cluster: hub, user: admin }
-current-context: hub
-users:
-- name: admin
-  user:
-    token: ${HUB_TOKEN}
-`;
+const hubKubeconfig = unreachableHubKubeconfig(HUB_TOKEN);
 
 /** v0: clusters a (2 workers), b (ha=false), c. v1: a resized, b's ha flipped (replace), c gone, d new. */
 function program(version: 0 | 1) {

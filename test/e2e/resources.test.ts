@@ -12,26 +12,13 @@ import { writeStackConfig } from "../../automation/stack";
 import { backendFiles, createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
 // The built package, as a user's program loads it.
 import { Cluster, ClusterTemplate, Hub } from "pulumi-fulfillment";
+import { unreachableHubKubeconfig } from "../helpers/fixtures";
 
 const ADMIN_TOKEN = "admin-token-3f9a1c7e5b2d4f60";
 const HUB_KUBECONFIG_TOKEN = "hub-kubeconfig-token-8d2e6a4c";
 const PULL_SECRET = "pull-secret-value-71c0b5e9";
 
-const hubKubeconfig = `apiVersion: v1
-kind: Config
-clusters:
-- name: hub
-  cluster:
-    server: https://127.0.0.1:1
-contexts:
-- name: hub
-  context: { cluster: hub, user: admin }
-current-context: hub
-users:
-- name: admin
-  user:
-    token: ${HUB_KUBECONFIG_TOKEN}
-`;
+const hubKubeconfig = unreachableHubKubeconfig(HUB_KUBECONFIG_TOKEN);
 
 interface Shape {
   betaWorkers?: number;
