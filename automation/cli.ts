@@ -355,6 +355,19 @@ interface ChildExit {
   signal: NodeJS.Signals | null;
 }
 
+/** Where and how both ephemeral commands open ephemeral stacks. */
+function ephemeralStackSettings(options: z.infer<typeof commonSchema> & Pick<z.infer<typeof cleanupSchema>, "project" | "prefix">, io: Io) {
+  return {
+    projectName: options.project,
+    prefix: options.prefix,
+    backendUrl: options.backend,
+    connection: connectionOf(options),
+    env: io.env,
+    onLine: (line: string) => io.stderr(`${line}\n`),
+    quiet: options.quiet,
+  };
+}
+
 async function runEphemeral(options: z.infer<typeof ephemeralSchema>, io: Io): Promise<number> {
   const nodeSets: EphemeralClusterOptions["nodeSets"] = {};
   for (const [k, v] of Object.entries(splitPairs(options["node-set"]))) nodeSets[k] = { size: Number(v) };
@@ -367,13 +380,7 @@ async function runEphemeral(options: z.infer<typeof ephemeralSchema>, io: Io): P
     name: options.name,
     labels: Object.keys(labels).length ? labels : undefined,
     timeouts: options.timeout ? { create: options.timeout } : undefined,
-    projectName: options.project,
-    prefix: options.prefix,
-    backendUrl: options.backend,
-    connection: connectionOf(options),
-    env: io.env,
-    onLine: (line) => io.stderr(`${line}\n`),
-    quiet: options.quiet,
+    ...ephemeralStackSettings(options, io),
   };
   const [file, ...args] = options.command;
   try {
@@ -440,13 +447,7 @@ async function runCleanup(options: z.infer<typeof cleanupSchema>, io: Io): Promi
   const olderThan = options["older-than"] ?? "1h";
   const result = await cleanupEphemeralStacks({
     olderThan: olderThan === "0" ? 0 : olderThan,
-    projectName: options.project,
-    prefix: options.prefix,
-    backendUrl: options.backend,
-    connection: connectionOf(options),
-    env: io.env,
-    onLine: (line) => io.stderr(`${line}\n`),
-    quiet: options.quiet,
+    ...ephemeralStackSettings(options, io),
   });
   io.stdout(`removed ${result.removed.length} ephemeral stack(s)${result.removed.length ? `: ${result.removed.join(", ")}` : ""}; kept ${result.kept.length} younger than ${olderThan}\n`);
   for (const f of result.failed) io.stderr(`error: ${f.stack}: ${f.error.split("\n")[0]}\n`);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, moveImportToAdoption } from "./delegate";
+import { delegatingProvider, resourceArguments } from "./delegate";
 import type { ConnectionArgs } from "./connectionArgs";
 
 export interface ClusterNodeSetArgs {
@@ -95,18 +95,12 @@ export class Cluster extends pulumi.dynamic.Resource {
   declare readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
-    if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
-    for (const output of OUTPUTS) props[output] = undefined;
-    const options = moveImportToAdoption(props, opts);
-    super(
-      provider,
-      name,
-      props,
-      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), ...CLUSTER_SECRET_OUTPUTS] },
-      "fulfillment",
-      "Cluster",
-    );
+    const { props, options } = resourceArguments(args, opts, {
+      secretInputs: ["connection"],
+      secretOutputs: CLUSTER_SECRET_OUTPUTS,
+      outputs: OUTPUTS,
+    });
+    super(provider, name, props, options, "fulfillment", "Cluster");
   }
 
   /** Looks up an existing cluster by id without managing it. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, moveImportToAdoption } from "./delegate";
+import { delegatingProvider, resourceArguments } from "./delegate";
 import type { ConnectionArgs } from "./connectionArgs";
 
 export interface TemplateParameterArgs {
@@ -40,17 +40,8 @@ export class ClusterTemplate extends pulumi.dynamic.Resource {
   declare readonly nodeSets: pulumi.Output<Record<string, { hostClass: string; size: number }>>;
 
   constructor(name: string, args: ClusterTemplateArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
-    if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
-    const options = moveImportToAdoption(props, opts);
-    super(
-      provider,
-      name,
-      props,
-      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "connection"] },
-      "fulfillment",
-      "ClusterTemplate",
-    );
+    const { props, options } = resourceArguments(args, opts, { secretInputs: ["connection"], secretOutputs: ["connection"] });
+    super(provider, name, props, options, "fulfillment", "ClusterTemplate");
   }
 
   /** Looks up a template by id without managing it. */

@@ -2,7 +2,7 @@
 // captures nothing but a module path: every method requires the real implementation
 // from the installed package at run time, so no client, credential or large module is
 // ever serialized, and provider fixes reach existing stacks without a replace.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** The package name the serialized providers require at run time. */
 export const PACKAGE = "pulumi-fulfillment";
@@ -61,4 +61,24 @@ export function moveImportToAdoption(
   const { import: adoptId, ...rest } = opts;
   props.adoptId = adoptId;
   return rest;
+}
+
+/**
+ * What every fulfillment resource class hands to `pulumi.dynamic.Resource`: credentials
+ * among the inputs wrapped as secrets (so the state never holds them in plaintext),
+ * output-only properties declared, `import` turned into adoption, and the secret outputs
+ * the engine must encrypt.
+ */
+export function resourceArguments(
+  args: object,
+  opts: pulumi.CustomResourceOptions | undefined,
+  spec: { secretInputs: readonly string[]; secretOutputs: readonly string[]; outputs?: readonly string[] },
+): { props: Record<string, unknown>; options: pulumi.CustomResourceOptions } {
+  const props: Record<string, unknown> = { ...args };
+  for (const key of spec.secretInputs) {
+    if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+  }
+  for (const output of spec.outputs ?? []) props[output] = undefined;
+  const options = moveImportToAdoption(props, opts);
+  return { props, options: { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), ...spec.secretOutputs] } };
 }

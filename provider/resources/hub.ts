@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, moveImportToAdoption } from "./delegate";
+import { delegatingProvider, resourceArguments } from "./delegate";
 import type { ConnectionArgs } from "./connectionArgs";
 
 export interface HubArgs {
@@ -27,18 +27,12 @@ export class Hub extends pulumi.dynamic.Resource {
   declare readonly creationTimestamp: pulumi.Output<string>;
 
   constructor(name: string, args: HubArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args, creationTimestamp: undefined };
-    if (args?.kubeconfig !== undefined) props.kubeconfig = pulumi.secret(args.kubeconfig);
-    if (args?.connection !== undefined) props.connection = pulumi.secret(args.connection);
-    const options = moveImportToAdoption(props, opts);
-    super(
-      provider,
-      name,
-      props,
-      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "kubeconfig", "connection"] },
-      "fulfillment",
-      "Hub",
-    );
+    const { props, options } = resourceArguments(args, opts, {
+      secretInputs: ["kubeconfig", "connection"],
+      secretOutputs: ["kubeconfig", "connection"],
+      outputs: ["creationTimestamp"],
+    });
+    super(provider, name, props, options, "fulfillment", "Hub");
   }
 
   /** Looks up a registered hub by id without managing it. */

@@ -12,6 +12,7 @@ import { resolveConnection, type ConnectionInput } from "../../provider/connecti
 import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
 import { NO_CLI_CONFIG } from "../helpers/paths";
+import { expectFulfillmentError } from "../helpers/failures";
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const CLIENT_TOKEN = "client-token-5b1d2c7e9a";
@@ -36,15 +37,9 @@ function connect(settings: ConnectionInput): FulfillmentClient {
 }
 
 async function failure(promise: Promise<unknown>): Promise<FulfillmentError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FulfillmentError);
-  messages.push((error as Error).message, (error as Error).stack ?? "");
-  return error as FulfillmentError;
+  const error = await expectFulfillmentError(promise);
+  messages.push(error.message, error.stack ?? "");
+  return error;
 }
 
 beforeAll(async () => {

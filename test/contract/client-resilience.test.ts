@@ -11,6 +11,7 @@ import { resolveConnection, type ConnectionInput } from "../../provider/connecti
 import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
 import { NO_CLI_CONFIG } from "../helpers/paths";
+import { expectFulfillmentError } from "../helpers/failures";
 
 const opened: FulfillmentClient[] = [];
 const FAST_RETRY = { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 100, maxElapsedMs: 20_000 };
@@ -22,16 +23,7 @@ function connect(sim: Simulator, settings: ConnectionInput = {}, options: Client
   return client;
 }
 
-async function failure(promise: Promise<unknown>): Promise<FulfillmentError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FulfillmentError);
-  return error as FulfillmentError;
-}
+const failure = expectFulfillmentError;
 
 const retryLines = (logs: string[]) => logs.filter((line) => line.includes("; retrying in "));
 

@@ -8,6 +8,7 @@ import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
 import { generateTestCertificates, type TestCertificates } from "../helpers/tls";
 import { NO_CLI_CONFIG } from "../helpers/paths";
+import { expectFulfillmentError } from "../helpers/failures";
 
 let certs: TestCertificates;
 let tlsSim: Simulator;
@@ -26,16 +27,7 @@ async function listIds(client: FulfillmentClient): Promise<string[]> {
   return (await client.call(HostClasses.method.list, {})).items.map((h) => h.id);
 }
 
-async function failure(promise: Promise<unknown>): Promise<FulfillmentError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FulfillmentError);
-  return error as FulfillmentError;
-}
+const failure = expectFulfillmentError;
 
 beforeAll(async () => {
   certs = generateTestCertificates();

@@ -16,27 +16,14 @@ import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
 import { createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
 // The built package, as a user's program loads it.
 import { Cluster, ClusterTemplate, Hub } from "pulumi-fulfillment";
+import { unreachableHubKubeconfig } from "../helpers/fixtures";
 
 const ADMIN_TOKEN = "admin-token-secrets-0d9f3b6a7e21";
 const HUB_TOKEN = "hub-token-secrets-5c7a1e0b94f8";
 const PULL_SECRET = "pull-secret-secrets-8e2d4a6c1b3f";
 const WRONG_TOKEN = "wrong-token-secrets-71f0c2a9d5e6";
 
-const hubKubeconfig = (namespace: string) => `apiVersion: v1
-kind: Config
-clusters:
-- name: hub
-  cluster:
-    server: https://127.0.0.1:1
-contexts:
-- name: hub
-  context: { cluster: hub, user: admin, namespace: ${namespace} }
-current-context: hub
-users:
-- name: admin
-  user:
-    token: ${HUB_TOKEN}
-`;
+const hubKubeconfig = (namespace: string) => unreachableHubKubeconfig(HUB_TOKEN, namespace);
 
 interface Shape {
   workers: number;

@@ -3,7 +3,7 @@
  * service to register the hub and land clusters on it; the simulator provisions anyway
  * and notes in the PROGRESSING condition that no ClusterOrder could be placed.
  */
-export function unreachableHubKubeconfig(token: string): string {
+export function unreachableHubKubeconfig(token: string, namespace?: string): string {
   return `apiVersion: v1
 kind: Config
 clusters:
@@ -12,7 +12,7 @@ clusters:
     server: https://127.0.0.1:1
 contexts:
 - name: hub
-  context: { cluster: hub, user: admin }
+  context: { cluster: hub, user: admin${namespace ? `, namespace: ${namespace}` : ""} }
 current-context: hub
 users:
 - name: admin
