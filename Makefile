@@ -7,22 +7,23 @@ export PATH := $(BIN_DIR):$(CURDIR)/node_modules/.bin:$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
-demo-destroy: install toolchain build
-	bash scripts/demo.sh destroy
-
+.DEFAULT_GOAL := help
 .PHONY: demo-destroy demo test install build toolchain toolchain-kube proto proto-check bench clean help
 
 help:
 	@echo "make demo    - set up everything and run the multi-cluster example on the embedded simulator"
 	@echo "make test    - set up everything and run every test (unit, contract, e2e, kube)"
+	@echo "make demo-destroy - tear the demo stack down"
 	@echo "make bench   - run the benchmarks in bench/ and print their figures"
 
-# Install only when the lock file changed since the last install. `npm install`, not
-# `npm ci`: npm 11 here writes no entries for other platforms' optional packages (esbuild,
-# rollup, buf binaries) into the lock, and `npm ci` then refuses the lock as out of sync;
-# `npm install` installs exactly the locked versions and leaves the lock as it is.
+# Install only when the lock file changed since the last install. `npm ci` installs exactly
+# the lock and never rewrites it (it fails if package.json and the lock disagree); the lock
+# holds every platform's optional packages (esbuild, rollup, buf binaries), so it is the same
+# on every machine. A lock that an install changed anyway fails here rather than dirtying the tree.
 node_modules/.install-stamp: package-lock.json package.json
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- package-lock.json; then \
+	  echo "package-lock.json changed during the install; commit a lock written by 'npm install' with all platforms' entries" >&2; exit 1; fi
 	touch $@
 
 install: node_modules/.install-stamp
@@ -45,6 +46,9 @@ test: install toolchain toolchain-kube build
 
 demo: install toolchain build
 	bash scripts/demo.sh
+
+demo-destroy: install toolchain build
+	bash scripts/demo.sh destroy
 
 bench: install toolchain build
 	bash scripts/bench.sh

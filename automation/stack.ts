@@ -295,9 +295,14 @@ export class FulfillmentStack {
     return collector.report(this.projectName, this.stackName);
   }
 
-  /** Applies the program. `signal` cancels gracefully (operations in flight finish, so ids reach the state). */
-  async up(opts: { signal?: AbortSignal } = {}): Promise<OperationReport> {
+  /**
+   * Applies the program, after a preview as `pulumi up` does (the Automation API's own up
+   * skips it): a check that fails stops the run before anything changes. `signal` cancels
+   * gracefully (operations in flight finish, so ids reach the state).
+   */
+  async up(opts: { signal?: AbortSignal; skipPreview?: boolean } = {}): Promise<OperationReport> {
     const started = Date.now();
+    if (!opts.skipPreview) await this.preview({ diagnosticsQuiet: true });
     const collector = new PreviewCollector(this.knownSecrets);
     const result = await this.run("up", this.reporter("update"), collector.handle, (onEvent) => this.stack.up({ onEvent, signal: opts.signal, parallel: this.parallel }));
     const report = collector.report(this.projectName, this.stackName);

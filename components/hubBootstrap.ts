@@ -8,6 +8,7 @@ import { Hub } from "../provider/resources/hub";
 import type { ConnectionArgs } from "../provider/resources/connectionArgs";
 import { CLUSTER_ORDER_GROUP, CLUSTER_ORDER_PLURAL } from "./clusterOrderCrd";
 import {
+  ClusterRole,
   ClusterRoleBinding,
   HubKubeconfig,
   Namespace,
@@ -55,23 +56,38 @@ export interface HubBootstrapArgs {
   hubLabels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** What the service does in the hub namespace by default: full use of ClusterOrders, reading secrets and HostedClusters. */
+/** What the service does with ClusterOrders, in the hub namespace only. */
 export function leastPrivilegeRules(): PolicyRule[] {
+  return [{ apiGroups: [CLUSTER_ORDER_GROUP], resources: [CLUSTER_ORDER_PLURAL], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }];
+}
+
+export const HOSTED_CLUSTER_GROUP = "hypershift.openshift.io";
+
+/**
+ * What GetKubeconfig and GetPassword read: the HostedCluster and its Secrets live in the
+ * namespace the ClusterOrder's status names (`clusters-<id>`, made by the hub operator for
+ * each cluster), not in the hub namespace. Those namespaces come and go, so only a
+ * cluster-wide grant reaches them; it is limited to `get` of these two kinds.
+ */
+export function hostedClusterReadRules(): PolicyRule[] {
   return [
-    { apiGroups: [CLUSTER_ORDER_GROUP], resources: [CLUSTER_ORDER_PLURAL, `${CLUSTER_ORDER_PLURAL}/status`], verbs: ["*"] },
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] },
-    { apiGroups: ["hypershift.openshift.io"], resources: ["hostedclusters"], verbs: ["get", "list", "watch"] },
+    { apiGroups: [HOSTED_CLUSTER_GROUP], resources: ["hostedclusters"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
   ];
 }
+
+/** A namespace such as the hub operator makes for a cluster: the access checks use it as an example. */
+export const EXAMPLE_CLUSTER_NAMESPACE = "clusters-00000000-0000-0000-0000-000000000000";
 
 /** The checks the minimal kubeconfig must pass before the hub is registered. */
 export function requiredAccess(namespace: string): AccessCheckArgs[] {
   return [
     { verb: "create", group: CLUSTER_ORDER_GROUP, resource: CLUSTER_ORDER_PLURAL, namespace },
     { verb: "list", group: CLUSTER_ORDER_GROUP, resource: CLUSTER_ORDER_PLURAL, namespace },
+    { verb: "patch", group: CLUSTER_ORDER_GROUP, resource: CLUSTER_ORDER_PLURAL, namespace },
     { verb: "delete", group: CLUSTER_ORDER_GROUP, resource: CLUSTER_ORDER_PLURAL, namespace },
-    { verb: "get", resource: "secrets", namespace },
-    { verb: "get", group: "hypershift.openshift.io", resource: "hostedclusters", namespace },
+    { verb: "get", group: HOSTED_CLUSTER_GROUP, resource: "hostedclusters", namespace: EXAMPLE_CLUSTER_NAMESPACE },
+    { verb: "get", resource: "secrets", namespace: EXAMPLE_CLUSTER_NAMESPACE },
   ];
 }
 
@@ -89,6 +105,9 @@ export class HubBootstrap extends pulumi.ComponentResource {
   readonly serviceAccount: ServiceAccount;
   readonly role?: Role;
   readonly roleBinding?: RoleBinding;
+  /** Reading HostedClusters and their Secrets in the clusters' namespaces. */
+  readonly hostedClusterReader?: ClusterRole;
+  readonly hostedClusterReaderBinding?: ClusterRoleBinding;
   readonly clusterRoleBinding?: ClusterRoleBinding;
   readonly tokenRequest?: ServiceAccountToken;
   readonly tokenSecret?: ServiceAccountTokenSecret;
@@ -137,7 +156,14 @@ export class HubBootstrap extends pulumi.ComponentResource {
         { kubeconfig: admin, namespace, name: account, roleRef: { kind: "Role", name: this.role.name }, subjects: [subject] },
         { ...parent, dependsOn: [this.serviceAccount] },
       );
-      grants = [this.roleBinding];
+      const readerName = `fulfillment-hub:${namespace}:${account}:hosted-cluster-reader`;
+      this.hostedClusterReader = new ClusterRole(`${name}-hosted-cluster-reader`, { kubeconfig: admin, name: readerName, rules: hostedClusterReadRules() }, parent);
+      this.hostedClusterReaderBinding = new ClusterRoleBinding(
+        `${name}-hosted-cluster-reader`,
+        { kubeconfig: admin, name: readerName, roleRef: { kind: "ClusterRole", name: this.hostedClusterReader.name }, subjects: [subject] },
+        { ...parent, dependsOn: [this.serviceAccount] },
+      );
+      grants = [this.roleBinding, this.hostedClusterReaderBinding];
     }
 
     let tokenValue: pulumi.Output<string>;

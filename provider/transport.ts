@@ -14,9 +14,31 @@ import type { ResolvedConnection } from "./connection";
 export function channelCredentials(connection: Pick<ResolvedConnection, "plaintext" | "insecure" | "caPem">): grpc.ChannelCredentials {
   if (connection.plaintext) return grpc.credentials.createInsecure();
   if (connection.insecure) {
-    return grpc.credentials.createSsl(null, null, null, { checkServerIdentity: () => undefined, rejectUnauthorized: false });
+    return withoutIpServerName(grpc.credentials.createSsl(null, null, null, { checkServerIdentity: () => undefined, rejectUnauthorized: false }));
   }
-  return grpc.credentials.createSsl(connection.caPem ? Buffer.from(connection.caPem) : null);
+  return withoutIpServerName(grpc.credentials.createSsl(connection.caPem ? Buffer.from(connection.caPem) : null));
+}
+
+interface SecureConnectorFactory {
+  _createSecureConnector(target: unknown, options: unknown, callCredentials: unknown): { connectionOptions?: tls.ConnectionOptions };
+}
+
+/**
+ * grpc-js sends the target host as TLS SNI even when it is an IP address, which RFC 6066
+ * forbids and Node answers with a DEP0123 warning on every connection. Without SNI, Node
+ * still verifies the certificate against the host (an IP SAN), so only the SNI is dropped.
+ */
+function withoutIpServerName(credentials: grpc.ChannelCredentials): grpc.ChannelCredentials {
+  const factory = credentials as unknown as SecureConnectorFactory;
+  const original = factory._createSecureConnector?.bind(credentials);
+  if (typeof original !== "function") return credentials;
+  factory._createSecureConnector = (target, options, callCredentials) => {
+    const connector = original(target, options, callCredentials);
+    const servername = connector.connectionOptions?.servername;
+    if (servername !== undefined && net.isIP(servername)) delete connector.connectionOptions!.servername;
+    return connector;
+  };
+  return credentials;
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {

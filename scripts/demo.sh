@@ -63,7 +63,7 @@ fi
 
 say "pulumi up (clusters take about $PROVISIONING each to provision on the simulator)"
 # Every cluster waiting for READY holds one of the engine's parallel slots.
-pulumi up --yes --skip-preview --parallel 32
+pulumi up --yes --parallel 32
 say "Stack outputs"
 pulumi stack output --json
 say "pulumi refresh (expecting no drift)"

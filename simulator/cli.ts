@@ -16,7 +16,12 @@ const USAGE = `usage: fulfillment-simulator [options]
   --provisioning-delay DURATION  from landing on a hub to READY (default 3s)
   --node-set-convergence DURATION  until status node sets follow the spec (default 1s)
   --deletion-delay DURATION    from Delete to the object being gone (default 500ms)
-  --no-seed                    start without the sample host classes and templates
+  --seed server|catalog|none   what a fresh state holds: the real server's seed (default), plus a
+                               catalogue of host classes and templates with node sets, or nothing
+  --no-seed                    same as --seed none
+  --hubs kube|simulated        kube (default): ClusterOrders go to each hub's API server, and a hub
+                               that cannot take one holds its clusters back like the real controller;
+                               simulated: the simulator plays the hubs (no Kubernetes API needed)
   --quiet                      no log lines on stderr
 Durations: 250ms, 3s, 1.5m, or a plain number of milliseconds.`;
 
@@ -49,6 +54,8 @@ const flagsSchema = z
     "node-set-convergence": duration("--node-set-convergence"),
     "deletion-delay": duration("--deletion-delay"),
     "no-seed": z.boolean().default(false),
+    seed: z.enum(["server", "catalog", "none"], { message: "--seed must be server, catalog or none" }).default("server"),
+    hubs: z.enum(["kube", "simulated"], { message: "--hubs must be kube or simulated" }).default("kube"),
     quiet: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -83,6 +90,8 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
         "node-set-convergence": { type: "string" },
         "deletion-delay": { type: "string" },
         "no-seed": { type: "boolean" },
+        seed: { type: "string" },
+        hubs: { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -101,7 +110,8 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
     provisioningDelayMs: flags["provisioning-delay"],
     nodeSetConvergenceMs: flags["node-set-convergence"],
     deletionDelayMs: flags["deletion-delay"],
-    seed: !flags["no-seed"],
+    seed: flags["no-seed"] || flags.seed === "none" ? false : flags.seed,
+    hubs: flags.hubs,
     log: flags.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
   };
   if (flags.tokens !== undefined) {

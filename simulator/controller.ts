@@ -31,7 +31,18 @@ export interface ControllerOptions {
   provisioningDelayMs: number;
   nodeSetConvergenceMs: number;
   deletionDelayMs: number;
+  /** Absent: simulated hubs (the simulator is the hub operator too; nothing is contacted). */
   hubOrders?: HubOrders;
+  /**
+   * After a pass that failed (a hub that cannot take the ClusterOrder), the real controller
+   * tries again only when the object changes or at its periodic resync (hourly).
+   */
+  resyncMs: number;
+  /**
+   * The innabox controller acts on a cluster only while it is PROGRESSING: after READY, spec
+   * changes (sizes) never reach the hub. The osac one keeps pushing them.
+   */
+  pushesChangesAfterReady?: boolean;
   log: (line: string) => void;
 }
 
@@ -146,8 +157,12 @@ export class Controller {
       const created = metadata.creationTimestamp ? timestampDate(metadata.creationTimestamp).getTime() : now;
       const due = created + this.options.controllerDelayMs;
       if (now < due) return due;
-      metadata.finalizers.push(FINALIZER);
-      this.store.commit();
+    }
+    if ((cluster.status?.state ?? ClusterState.UNSPECIFIED) === ClusterState.UNSPECIFIED) {
+      // The real controller saves a pass's result only when the whole pass succeeded: a
+      // first pass that cannot place the ClusterOrder leaves the status empty.
+      const placed = await this.firstPlacement(cluster);
+      if (placed !== true) return placed;
     }
     const status = (cluster.status ??= create(ClusterStatusSchema));
     if (status.state === ClusterState.UNSPECIFIED) {
@@ -159,7 +174,7 @@ export class Controller {
       this.options.log(`cluster ${id}: PROGRESSING`);
     }
     if (status.state === ClusterState.PROGRESSING) return this.progressingPass(cluster);
-    if (status.state === ClusterState.READY) return this.convergencePass(cluster);
+    if (status.state === ClusterState.READY && this.options.pushesChangesAfterReady) return this.convergencePass(cluster);
     return undefined;
   }
 
@@ -182,41 +197,26 @@ export class Controller {
     }
     if (runtime.landedAt === undefined || runtime.orderDirty) {
       const hub = this.store.hubs.get(status.hub);
-      const hubOrders = this.options.hubOrders;
       let warning: { reason: string; message: string } | undefined;
-      if (hubOrders && hub) {
+      if (hub) {
         runtime.orderDirty = false;
-        const outcome = await guard(() => hubOrders.ensureClusterOrder(hubRecord(hub), orderRequest(cluster)));
-        const current = this.store.clusters.get(id);
-        if (this.stopped || current !== cluster || cluster.metadata?.deletionTimestamp) return Date.now();
+        const outcome = await this.placeOrder(cluster, hub);
+        if (outcome === "gone") return Date.now();
         if (!outcome.ok) {
+          // Nothing of a failed pass is saved: the cluster keeps its status until it changes or the resync.
           runtime.orderDirty = true;
-          setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, outcome.reason, outcome.message);
           this.store.commit();
-          this.options.log(`cluster ${id}: hub ${hub.id} refused the ClusterOrder: ${outcome.reason}`);
-          return Date.now() + this.retryMs;
+          return Date.now() + this.options.resyncMs;
         }
         warning = outcome.warning;
       }
-      if (runtime.landedAt === undefined) {
-        runtime.landedAt = Date.now();
-        this.options.log(`cluster ${id}: ClusterOrder placed on hub ${status.hub}`);
-      }
-      const provisioning = `the cluster is being provisioned on hub '${status.hub}'`;
-      setCondition(
-        cluster,
-        ClusterConditionType.PROGRESSING,
-        ConditionStatus.TRUE,
-        "Provisioning",
-        warning ? `${provisioning}; no ClusterOrder was placed: ${warning.message}` : provisioning,
-      );
-      this.store.commit();
+      this.landed(cluster, warning);
     }
 
     const labels = cluster.metadata?.labels ?? {};
     const override = Number(labels[PROVISIONING_LABEL]);
     const provisioningMs = labels[PROVISIONING_LABEL] !== undefined && Number.isFinite(override) && override >= 0 ? override : this.options.provisioningDelayMs;
-    const due = runtime.landedAt + provisioningMs;
+    const due = (runtime.landedAt ?? Date.now()) + provisioningMs;
     const now = Date.now();
     if (now < due) return due;
 
@@ -241,6 +241,88 @@ export class Controller {
     this.store.commit();
     this.options.log(`cluster ${id}: READY`);
     return undefined;
+  }
+
+  /**
+   * The first pass: pick a hub and place the ClusterOrder, and only then add the finalizer
+   * and write PROGRESSING. Returns true when placed (or there is no hub yet: PROGRESSING
+   * with ResourcesUnavailable, as the real controller reports), else when to look again.
+   */
+  private async firstPlacement(cluster: Cluster): Promise<true | number | undefined> {
+    const id = cluster.id;
+    const metadata = cluster.metadata!;
+    const hubs = [...this.store.hubs.values()].filter((hub) => !hub.metadata?.deletionTimestamp);
+    if (hubs.length > 0 && this.options.hubOrders) {
+      const hub = hubs[Math.floor(Math.random() * hubs.length)];
+      const outcome = await this.placeOrder(cluster, hub);
+      if (outcome === "gone") return Date.now();
+      if (!outcome.ok) return Date.now() + this.options.resyncMs;
+      this.addFinalizer(cluster);
+      this.markProgressing(cluster);
+      cluster.status!.hub = hub.id;
+      this.options.log(`cluster ${id}: assigned to hub ${hub.id}`);
+      this.landed(cluster, outcome.warning);
+      return true;
+    }
+    if (!metadata.finalizers.includes(FINALIZER)) this.addFinalizer(cluster);
+    return true;
+  }
+
+  /** Creates or patches the ClusterOrder; "gone" when the cluster went away meanwhile. */
+  private async placeOrder(cluster: Cluster, hub: Hub): Promise<HubOrderOutcome | "gone"> {
+    const hubOrders = this.options.hubOrders;
+    if (!hubOrders) return { ok: true, orderName: "" };
+    const outcome = await guard(() => hubOrders.ensureClusterOrder(hubRecord(hub), orderRequest(cluster)));
+    const current = this.store.clusters.get(cluster.id);
+    if (this.stopped || current !== cluster || cluster.metadata?.deletionTimestamp) return "gone";
+    if (!outcome.ok) {
+      this.options.log(
+        `cluster ${cluster.id}: hub ${hub.id} could not take the ClusterOrder (${outcome.reason}: ${outcome.message}); ` +
+          `like the real controller, the next attempt comes when the cluster changes or at the resync`,
+      );
+    }
+    return outcome;
+  }
+
+  private addFinalizer(cluster: Cluster): void {
+    cluster.metadata!.finalizers.push(FINALIZER);
+    this.store.commit();
+  }
+
+  private markProgressing(cluster: Cluster): void {
+    const status = (cluster.status ??= create(ClusterStatusSchema));
+    if (status.state !== ClusterState.UNSPECIFIED) return;
+    status.state = ClusterState.PROGRESSING;
+    status.conditions = CONDITION_TYPES.map((type) =>
+      create(ClusterConditionSchema, { type, status: ConditionStatus.FALSE, lastTransitionTime: timestampFromMs(Date.now()) }),
+    );
+    this.options.log(`cluster ${cluster.id}: PROGRESSING`);
+  }
+
+  /** The hub took the order (or the simulator plays the hub): provisioning starts now. */
+  private landed(cluster: Cluster, warning?: { reason: string; message: string }): void {
+    const status = cluster.status!;
+    const runtime = this.store.runtimeOf(cluster.id);
+    const simulated = !this.options.hubOrders;
+    if (runtime.landedAt === undefined) {
+      runtime.landedAt = Date.now();
+      this.options.log(
+        simulated
+          ? `cluster ${cluster.id}: provisioning on simulated hub ${status.hub}`
+          : warning
+            ? `cluster ${cluster.id}: no ClusterOrder placed on hub ${status.hub} (${warning.message}); provisioning anyway`
+            : `cluster ${cluster.id}: ClusterOrder placed on hub ${status.hub}`,
+      );
+    }
+    const provisioning = `the cluster is being provisioned on hub '${status.hub}'`;
+    setCondition(
+      cluster,
+      ClusterConditionType.PROGRESSING,
+      ConditionStatus.TRUE,
+      "Provisioning",
+      warning ? `${provisioning}; no ClusterOrder was placed: ${warning.message}` : simulated ? `${provisioning} (a simulated hub)` : provisioning,
+    );
+    this.store.commit();
   }
 
   private convergencePass(cluster: Cluster): number | undefined {

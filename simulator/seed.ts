@@ -49,7 +49,37 @@ function parameters(full: boolean): ParameterInit[] {
   ];
 }
 
-export function seed(store: Store): void {
+/**
+ * What seeds a fresh state: "server" is exactly what the real server starts with (one
+ * template, no host classes); "catalog" adds a test catalogue of host classes and
+ * templates with node sets, for tests that need them ready-made.
+ */
+export type SeedKind = "server" | "catalog";
+
+const INT32 = "type.googleapis.com/google.protobuf.Int32Value";
+
+/** The real innabox server's own seed: `ocp_4_17_small` with three example parameters and no node sets. */
+function seedServer(store: Store): void {
+  const template: MessageInitShape<typeof ClusterTemplateSchema> = {
+    id: "ocp_4_17_small",
+    title: "OpenShift 4.17 small",
+    description: "OpenShift 4.17 with `small` instances as worker nodes.",
+    parameters: [
+      { name: "my_bool", title: "My bool", description: "My bool.", required: false, type: BOOL },
+      { name: "my_int", title: "My int", description: "My int.", required: false, type: INT32 },
+      { name: "my_string", title: "My string", description: "My string.", required: false, type: STRING },
+    ],
+    nodeSets: {},
+  };
+  store.templates.set(template.id!, create(ClusterTemplateSchema, { ...template, metadata: metadata() }));
+}
+
+export function seed(store: Store, kind: SeedKind = "server"): void {
+  seedServer(store);
+  if (kind === "catalog") seedCatalog(store);
+}
+
+function seedCatalog(store: Store): void {
   const hostClasses = [
     {
       id: "acme_1tib",
@@ -68,7 +98,7 @@ export function seed(store: Store): void {
 
   const templates: MessageInitShape<typeof ClusterTemplateSchema>[] = [
     {
-      id: "ocp_4_17_small",
+      id: "sim_small",
       title: "OpenShift 4.17, small",
       description:
         "# OpenShift 4.17, small\n\nA hosted control plane with **two** `acme_1tib` workers. Good for development and CI.",
@@ -76,7 +106,7 @@ export function seed(store: Store): void {
       nodeSets: { workers: { hostClass: "acme_1tib", size: 2 } },
     },
     {
-      id: "ocp_4_17_medium",
+      id: "sim_medium",
       title: "OpenShift 4.17, medium",
       description:
         "# OpenShift 4.17, medium\n\nA hosted control plane with **three** `acme_1tib` workers, for staging and small production workloads.",
@@ -84,7 +114,7 @@ export function seed(store: Store): void {
       nodeSets: { workers: { hostClass: "acme_1tib", size: 3 } },
     },
     {
-      id: "ocp_4_17_gpu",
+      id: "sim_gpu",
       title: "OpenShift 4.17 with GPUs",
       description:
         "# OpenShift 4.17 with GPUs\n\nTwo `acme_1tib` workers plus one `acme_gpu` node in its own node set `gpu`, for model serving and training.",

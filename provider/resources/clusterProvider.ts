@@ -2,10 +2,12 @@
 // (see delegate.ts). Create waits for READY, update waits for node sets to converge,
 // delete waits for NOT_FOUND; a wait that fails never loses the cluster's id.
 import { randomUUID } from "node:crypto";
+import * as grpc from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
 import { Clusters as PrivateClusters } from "../../proto/gen/private/v1/clusters_service_pb";
+import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import {
   ClusterConditionType,
   ClusterState,
@@ -15,7 +17,7 @@ import { ConditionStatus } from "../../proto/gen/shared/v1/metadata_pb";
 import type { FulfillmentClient } from "../client";
 import { grpcCode, isAlreadyExists, isNotFound } from "../errors";
 import { packParameter, parameterValuesEqual, unpackParameter } from "../anyValues";
-import { parseDuration } from "../duration";
+import { formatDuration, parseDuration } from "../duration";
 import { pollUntil } from "../wait";
 import { clientForInputs } from "./connect";
 import {
@@ -41,6 +43,7 @@ import {
   type ConditionState,
   type NodeSetState,
 } from "./clusterModel";
+import { plannedTemplate } from "./plannedTemplates";
 import { lookupHostClassId, lookupTemplate, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
 const GRPC_PERMISSION_DENIED = 7;
@@ -207,13 +210,61 @@ async function credentialsOf(client: FulfillmentClient, id: string): Promise<{ k
   return { kubeconfig: await fetchOne("kubeconfig"), password: await fetchOne("password") };
 }
 
-async function observe(client: FulfillmentClient, cluster: ClusterMessage): Promise<Observed> {
+export const CREDENTIALS_ACCESS_HINT =
+  "The service reads them through the hub: the HostedCluster and its Secrets in the namespace the ClusterOrder " +
+  "reports (e.g. clusters-<id>), with the hub's registered credentials, which may lack 'get' on " +
+  "hostedclusters.hypershift.openshift.io and secrets there (HubBootstrap grants exactly these; re-run it, or grant them to the hub's service account)";
+
+/**
+ * Right after READY the real server answers INTERNAL while the hosted cluster's secrets are
+ * not readable yet, or when the hub's credentials may not read them: retry until `deadline`,
+ * then say which access the hub needs.
+ */
+async function credentialsOnceReadable(client: FulfillmentClient, id: string, label: string, deadline: number): Promise<{ kubeconfig: string; password: string }> {
+  let lastError: unknown;
+  try {
+    const result = await pollUntil({
+      what: `the kubeconfig and password of cluster ${label} to be readable`,
+      timeoutMs: Math.max(1_000, deadline - Date.now()),
+      fetch: async () => {
+        try {
+          return await credentialsOf(client, id);
+        } catch (error) {
+          if (grpcCode(error) !== grpc.status.INTERNAL) throw error;
+          lastError = error;
+          return undefined;
+        }
+      },
+      isDone: (credentials) => credentials !== undefined,
+      describe: (credentials) => (credentials ? "kubeconfig and password readable" : "READY, but the service cannot read the kubeconfig yet (INTERNAL)"),
+      onProgress: (line) => progress("cluster", label, line),
+      maxDelayMs: 2_000,
+    });
+    return result!;
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== "WaitTimeoutError") throw error;
+    throw new Error(`cluster ${label} is READY, but the service kept failing to read its kubeconfig or password: ${errorMessage(lastError)}. ${CREDENTIALS_ACCESS_HINT}`);
+  }
+}
+
+async function observe(client: FulfillmentClient, cluster: ClusterMessage, waitForCredentials?: { label: string; deadline: number }): Promise<Observed> {
   const ready = stateOf(cluster) === "READY";
-  const [hub, credentials] = await Promise.all([
-    hubOf(client, cluster.id),
-    ready ? credentialsOf(client, cluster.id) : Promise.resolve({ kubeconfig: "", password: "" }),
-  ]);
-  return { cluster, hub, ...credentials };
+  const credentials = async () => {
+    if (!ready) return { kubeconfig: "", password: "" };
+    if (waitForCredentials) return credentialsOnceReadable(client, cluster.id, waitForCredentials.label, waitForCredentials.deadline);
+    try {
+      return await credentialsOf(client, cluster.id);
+    } catch (error) {
+      // A refresh should not fail on what only the hub's access decides; the state keeps empty values.
+      if (grpcCode(error) === grpc.status.INTERNAL) {
+        progress("cluster", cluster.id, `could not read the kubeconfig or password (${errorMessage(error)}). ${CREDENTIALS_ACCESS_HINT}`);
+        return { kubeconfig: "", password: "" };
+      }
+      throw error;
+    }
+  };
+  const [hub, creds] = await Promise.all([hubOf(client, cluster.id), credentials()]);
+  return { cluster, hub, ...creds };
 }
 
 function failureMessage(cluster: ClusterMessage): string {
@@ -223,13 +274,54 @@ function failureMessage(cluster: ClusterMessage): string {
   return `cluster ${cluster.id} FAILED${conditions.length ? `; conditions: ${conditions.join("; ")}` : ""}`;
 }
 
+/** How long a cluster may stay PENDING before the wait says what is likely wrong. */
+export function pendingHintAfterMs(timeout: number): number {
+  return Math.min(60_000, Math.max(1_000, Math.floor(timeout / 4)));
+}
+
+/**
+ * Why a cluster stays PENDING: the real controller's first pass failed, most often because
+ * the hub it picked cannot be reached, and it tries again only when the cluster changes or
+ * at its hourly resync. Lists the registered hubs when the token may see them.
+ */
+async function pendingDiagnosis(client: FulfillmentClient, label: string, pendingMs: number): Promise<string> {
+  let hubs: string;
+  try {
+    const listed = await client.call(Hubs.method.list, {});
+    hubs = listed.items.length
+      ? `registered hubs: ${listed.items.map((h) => `'${h.id}' (namespace '${h.namespace}')`).join(", ")}`
+      : "no hub is registered (register one with a Hub resource or HubBootstrap)";
+  } catch (error) {
+    hubs = `the registered hubs are not visible with this token (${grpcCode(error) === GRPC_PERMISSION_DENIED ? "admin API" : errorMessage(error)})`;
+  }
+  return (
+    `cluster ${label} is still PENDING after ${formatDuration(pendingMs)}: the service's controller has not taken it up. ` +
+    `This usually means the hub it picked could not be reached or refused the ClusterOrder; the real controller then retries only ` +
+    `when the cluster changes or at its hourly resync. Check that each hub's kubeconfig reaches its API server; ${hubs}. ` +
+    `After fixing the hub, changing one of the cluster's labels makes the controller try again`
+  );
+}
+
 async function waitForClusterReady(client: FulfillmentClient, id: string, label: string, timeout: number): Promise<ClusterMessage> {
-  return pollUntil({
+  const started = Date.now();
+  const hintAfter = pendingHintAfterMs(timeout);
+  let pendingSince: number | undefined;
+  let diagnosis: string | undefined;
+  try {
+    return await pollUntil({
     what: `cluster ${label} to become READY`,
     timeoutMs: timeout,
     fetch: async () => {
       const cluster = await getCluster(client, id);
       if (!cluster) throw new Error(`cluster ${label} disappeared from the service while waiting for it to become READY`);
+      if (stateOf(cluster) !== "UNSPECIFIED") pendingSince = undefined;
+      else {
+        pendingSince ??= Date.now();
+        if (!diagnosis && Date.now() - pendingSince >= hintAfter) {
+          diagnosis = await pendingDiagnosis(client, label, Date.now() - pendingSince);
+          progress("cluster", label, diagnosis);
+        }
+      }
       return cluster;
     },
     isDone: (cluster) => {
@@ -240,6 +332,12 @@ async function waitForClusterReady(client: FulfillmentClient, id: string, label:
     describe: describeCluster,
     onProgress: (line) => progress("cluster", label, line),
   });
+  } catch (error) {
+    if (diagnosis && pendingSince !== undefined && error instanceof Error && error.name === "WaitTimeoutError") {
+      throw Object.assign(new Error(`${error.message}. ${diagnosis.replace(/ after [^:]+:/, ` after ${formatDuration(Date.now() - Math.max(started, pendingSince))}:`)}`), { name: "WaitTimeoutError" });
+    }
+    throw error;
+  }
 }
 
 function nodeSetsConverged(cluster: ClusterMessage): boolean {
@@ -297,18 +395,26 @@ function unknownParameterMessage(template: TemplateInfo, key: string): string {
 async function checkAgainstTemplate(client: FulfillmentClient, inputs: ClusterInputs): Promise<{ failures: pulumi.dynamic.CheckFailure[]; normalized: ClusterInputs }> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   let template: TemplateInfo;
+  let untyped = new Set<string>();
   try {
     template = await lookupTemplate(client, inputs.template);
   } catch (error) {
-    const reason = error instanceof TemplateNotFoundError ? `template: ${error.message}` : `template: could not read template '${inputs.template}' to validate the cluster: ${errorMessage(error)}`;
-    return { failures: [checkFailure(reason)], normalized: inputs };
+    // Not on the service yet, but a ClusterTemplate resource of this program describes it
+    // (a new stack's preview): validate against that description instead.
+    const planned = error instanceof TemplateNotFoundError ? plannedTemplate(client.address, inputs.template) : undefined;
+    if (!planned) {
+      const reason = error instanceof TemplateNotFoundError ? `template: ${error.message}` : `template: could not read template '${inputs.template}' to validate the cluster: ${errorMessage(error)}`;
+      return { failures: [checkFailure(reason)], normalized: inputs };
+    }
+    template = planned;
+    untyped = planned.untypedParameters;
   }
   const params = inputs.templateParameters ?? {};
   for (const [key, value] of Object.entries(params)) {
     const definition = template.parameters[key];
     if (!definition) {
       failures.push(checkFailure(`templateParameters.${key}: ${unknownParameterMessage(template, key)}`));
-    } else if (!containsUnknown(value)) {
+    } else if (!containsUnknown(value) && !untyped.has(key)) {
       try {
         packParameter(definition.typeUrl, value, `templateParameters.${key}`);
       } catch (error) {
@@ -361,11 +467,29 @@ export async function diff(id: string, olds: ClusterOutputs, news: Record<string
   // once its replacement is READY.
   const failed = olds.state === "FAILED" ? ["state"] : [];
   if (failed.length) progress("cluster", displayName(inputs, id), "is FAILED on the service; it will be replaced by a new cluster");
+  const resized = Object.entries(result.changed).filter(([path, kind]) => path.startsWith("nodeSets.") && kind === "update").map(([path]) => path);
+  if (olds.state === "READY" && resized.length && !failed.length && !result.replaces.length) {
+    throw new Error(resizeAfterReadyRefusal(displayName(inputs, id), resized, olds));
+  }
   return {
     changes: result.changes || unknownReplaces.length > 0 || failed.length > 0 || containsUnknown(inputs),
     replaces: [...new Set([...result.replaces, ...unknownReplaces, ...failed])],
     deleteBeforeReplace: false,
   };
+}
+
+/**
+ * The innabox generation's controller acts on a cluster only while it is PROGRESSING: after
+ * READY, node set changes never reach the hub, so a resize could only wait until it timed out.
+ */
+function resizeAfterReadyRefusal(label: string, paths: string[], olds: ClusterOutputs): string {
+  const now = Object.entries(olds.effectiveNodeSets ?? {}).map(([key, set]) => `${key}: ${set.size}`).join(", ");
+  return (
+    `cluster ${label}: ${paths.join(", ")} cannot change on a READY cluster of this service (the innabox generation, ` +
+    `fulfillment.v1): its controller acts on a cluster only while it is PROGRESSING, so the change would never reach the hub ` +
+    `and the update would wait until it timed out. Keep the node sets as they are (now ${now || "none"}), or order a new ` +
+    `Cluster with the sizes you want and remove this one`
+  );
 }
 
 /** Takes over an existing cluster (the `import` option): it must match what cannot change in place. */
@@ -386,8 +510,9 @@ async function adopt(id: string, inputs: ClusterInputs, news: Record<string, unk
   if (found.changes) return { id, outs: (await update(id, olds, news)).outs };
   if (olds.state === "READY") return { id, outs: olds };
   const client = clientForInputs(inputs);
-  const ready = await waitForClusterReady(client, id, label, timeoutMs(inputs, "create"));
-  return { id, outs: toOutputs(inputs, await observe(client, ready), olds.templateDefaults) };
+  const deadline = Date.now() + timeoutMs(inputs, "create");
+  const ready = await waitForClusterReady(client, id, label, deadline - Date.now());
+  return { id, outs: toOutputs(inputs, await observe(client, ready, { label, deadline }), olds.templateDefaults) };
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
@@ -418,8 +543,9 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
 
   const defaults = templateDefaults(template);
   try {
-    const ready = await waitForClusterReady(client, id, label, timeoutMs(inputs, "create"));
-    return { id, outs: toOutputs(inputs, await observe(client, ready), defaults) };
+    const deadline = Date.now() + timeoutMs(inputs, "create");
+    const ready = await waitForClusterReady(client, id, label, deadline - Date.now());
+    return { id, outs: toOutputs(inputs, await observe(client, ready, { label, deadline }), defaults) };
   } catch (error) {
     // The cluster exists: its id must reach the state whatever went wrong, so the next
     // up resumes (or replaces) it and destroy deletes it.
@@ -513,7 +639,7 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
       progress("cluster", label, `is ${describeCluster(latest)}; waiting for it to become READY`);
       latest = await waitForClusterReady(client, id, label, timeoutMs(inputs, "create"));
     }
-    return { outs: toOutputs(inputs, await observe(client, latest), defaults) };
+    return { outs: toOutputs(inputs, await observe(client, latest, { label, deadline: Date.now() + timeoutMs(inputs, "update") }), defaults) };
   } catch (error) {
     const now = (await getCluster(client, id).catch(() => undefined)) ?? latest;
     throw initFailure(id, toOutputs(inputs, { cluster: now, hub: olds.hub ?? "", kubeconfig: olds.kubeconfig ?? "", password: olds.password ?? "" }, defaults) as unknown as Record<string, unknown>, news, `cluster ${label}: ${errorMessage(error)}`);

@@ -8,7 +8,8 @@ import type { ClusterTemplate as TemplateMessage } from "../../proto/gen/fulfill
 import { friendlyTypeName, packParameter, parameterValuesEqual, toTypeUrl, unpackParameter } from "../anyValues";
 import { isAlreadyExists, isNotFound } from "../errors";
 import { clientForInputs } from "./connect";
-import { checkFailure, compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
+import { recordPlannedTemplate } from "./plannedTemplates";
+import { checkFailure, compact, connectionSchema, containsUnknown, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
 
 const parameterSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "parameter names use lowercase letters, digits and '_' (e.g. 'pull_secret')" }),
@@ -144,7 +145,18 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
     const reason = (error as Error).message;
     return { inputs: news, failures: [checkFailure(reason.startsWith("parameters") ? reason : `parameters: ${reason}`)] };
   }
+  if (!failures.length) rememberForClusters(value);
   return { inputs: news, failures };
+}
+
+/** Lets clusters of this program be validated at preview against a template not created yet. */
+function rememberForClusters(inputs: TemplateInputs): void {
+  if (containsUnknown(inputs.connection)) return;
+  try {
+    recordPlannedTemplate(clientForInputs(inputs).address, inputs);
+  } catch {
+    // No usable connection settings: the cluster's own check reports that.
+  }
 }
 
 export async function diff(_id: string, olds: TemplateInputs, news: TemplateInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -44,7 +44,7 @@ exports.clusterId = web.clusterId;
 
   it("runs up, refresh and destroy through the language host", async () => {
     await pulumi("stack", "init", "dev");
-    const up = await pulumi("up", "--yes", "--skip-preview");
+    const up = await pulumi("up", "--yes");
     // The provider's progress lines reach the user's terminal.
     expect(up).toMatch(/cluster 'web' \([0-9a-f-]{36}\): .*READY/);
     const outputs = JSON.parse(await pulumi("stack", "output", "--json"));

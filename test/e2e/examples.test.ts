@@ -28,7 +28,7 @@ describe("examples", () => {
     await pulumi("stack", "init", "dev");
     await pulumi("config", "set", "--path", "clusters.alpha", "2");
     await pulumi("config", "set", "--path", "clusters.beta", "4");
-    await pulumi("up", "--yes", "--skip-preview");
+    await pulumi("up", "--yes");
     const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
     expect(outputs.hubIds).toEqual(["demo-hub-1", "demo-hub-2"]);
     const summaries = outputs.clusterSummaries as Array<{ name: string; state: string; hub: string; workers: number }>;
@@ -76,7 +76,7 @@ clusters:
     );
     const pulumi = pulumiCli(dir, { ...env, YAML_PULL_SECRET: "yaml-pull-secret-93ab" });
     await pulumi("stack", "init", "dev");
-    await pulumi("up", "--yes", "--skip-preview");
+    await pulumi("up", "--yes");
     const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
     expect(outputs.hubs).toEqual({ "yaml-hub": "yaml-hub" });
     expect(outputs.templates).toEqual({ yaml_small: "yaml_small" });

@@ -64,7 +64,7 @@ describe("pulumi up interrupted by Ctrl-C during a create wait", () => {
   /** Runs `pulumi up` in its own process group and sends SIGINT to the group (Ctrl-C) `times` times. */
   const interruptedUp = (waitingFor: RegExp, times: 1 | 2, extraEnv: NodeJS.ProcessEnv): Promise<Interrupted> =>
     new Promise((resolve, reject) => {
-      const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+      const child = spawn("pulumi", ["up", "--yes", "--non-interactive"], {
         cwd: t.workDir,
         env: { ...env, ...extraEnv },
         detached: true,
@@ -124,7 +124,7 @@ describe("pulumi up interrupted by Ctrl-C during a create wait", () => {
     expect(clusterIdsInState(state)).toEqual([id]);
     expect(clusterIdsOnServer()).toEqual([id]);
 
-    const again = await pulumi(["up", "--yes", "--skip-preview"]);
+    const again = await pulumi(["up", "--yes"]);
     expect(again).toMatch(/\d+ unchanged/);
     expect(again).not.toMatch(/created|updated|replaced/);
     const outputs = JSON.parse(await pulumi(["stack", "output", "--json"]));
@@ -148,7 +148,7 @@ describe("pulumi up interrupted by Ctrl-C during a create wait", () => {
     expect(refresh).toMatch(/unchanged/);
     expect((await exportState()).pending_operations ?? []).toEqual([]);
 
-    const adopt = await pulumi(["up", "--yes", "--skip-preview"], { WITH_API: "1", ADOPT_API_ID: apiId });
+    const adopt = await pulumi(["up", "--yes"], { WITH_API: "1", ADOPT_API_ID: apiId });
     expect(adopt).toContain(`cluster 'api' (${apiId}): adopting the existing cluster`);
     expect(adopt).not.toMatch(/pending operations/);
     const adopted = await exportState();

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type PulumiFn, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
 import { pulumiCommand, pulumiEnvironment, requireBinary } from "../../automation/environment";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -37,14 +37,14 @@ export function createTestPulumi(label: string): TestPulumi {
 export async function inlineStack(
   t: TestPulumi,
   program: PulumiFn,
-  names: { project?: string; stack?: string } = {},
+  names: { project?: string; stack?: string; skipPreview?: boolean } = {},
 ): Promise<Stack> {
   const projectName = names.project ?? "test";
   // One directory per project: the workspace writes Pulumi.yaml there, and a shared one
   // would point every earlier Stack object at the last project written.
   const workDir = path.join(t.workDir, projectName);
   fs.mkdirSync(workDir, { recursive: true });
-  return LocalWorkspace.createOrSelectStack(
+  const stack = await LocalWorkspace.createOrSelectStack(
     { projectName, stackName: names.stack ?? "dev", program },
     {
       workDir,
@@ -53,6 +53,21 @@ export async function inlineStack(
       projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${t.backendDir}` } },
     },
   );
+  return names.skipPreview ? stack : withPreviewBeforeUp(stack);
+}
+
+/**
+ * The Automation API's `up` always skips the preview; `pulumi up` as people run it does
+ * not, and a new stack's preview is where checks meet templates that do not exist yet.
+ * Tests therefore preview before every up, as users do.
+ */
+export function withPreviewBeforeUp(stack: Stack): Stack {
+  const up = stack.up.bind(stack);
+  stack.up = async (opts?: UpOptions) => {
+    await stack.preview({ parallel: opts?.parallel, color: "never" });
+    return up(opts);
+  };
+  return stack;
 }
 
 /** Every file the local backend wrote for a stack (checkpoints, history, backups): for secret-leak checks. */

@@ -29,7 +29,7 @@ describe("examples/dev-hub", () => {
     const pulumi = pulumiCli(dir, { ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", KUBECONFIG: "" } as NodeJS.ProcessEnv);
     await pulumi("stack", "init", "dev");
     await pulumi("config", "set", "adminKubeconfigPath", kube.kubeconfigPath);
-    await pulumi("up", "--yes", "--skip-preview");
+    await pulumi("up", "--yes");
     const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
     expect(outputs.hubId).toBe("dev-hub");
     expect(outputs.clusterHub).toBe("dev-hub");
