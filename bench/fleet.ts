@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const envVars = pulumiEnvironment({ backendUrl: `file://${backend}`, passphrase: "bench" });
   const command = await pulumiCommand();
   const timings: Timings = { readyAt: new Map(), noticedAt: new Map(), completedAt: new Map() };
-  const sim: Simulator = await startSimulator({
+  const sim: Simulator = await startSimulator({ seed: "catalog", hubs: "simulated",
     provisioningDelayMs: PROVISIONING_S * 1000,
     deletionDelayMs: 200,
     log: (line) => {
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const program = async () => {
       for (let i = 0; i < clusters; i++) {
         const labels = provisioningMs ? { "simulator.osac.io/provisioning-ms": String(provisioningMs(i)) } : undefined;
-        new Cluster(`c${i}`, { template: "ocp_4_17_small", name: `c${i}`, labels });
+        new Cluster(`c${i}`, { template: "sim_small", name: `c${i}`, labels });
       }
       return {};
     };

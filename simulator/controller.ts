@@ -174,7 +174,12 @@ export class Controller {
       this.options.log(`cluster ${id}: PROGRESSING`);
     }
     if (status.state === ClusterState.PROGRESSING) return this.progressingPass(cluster);
-    if (status.state === ClusterState.READY && this.options.pushesChangesAfterReady) return this.convergencePass(cluster);
+    if (status.state === ClusterState.READY) {
+      if (this.options.pushesChangesAfterReady) return this.convergencePass(cluster);
+      if (!sameNodeSets(status.nodeSets, cluster.spec?.nodeSets ?? {})) {
+        this.options.log(`cluster ${id}: READY; spec.node_sets changed, but this controller acts only while PROGRESSING: the hub is not told`);
+      }
+    }
     return undefined;
   }
 

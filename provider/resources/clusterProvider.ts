@@ -467,7 +467,10 @@ export async function diff(id: string, olds: ClusterOutputs, news: Record<string
   // once its replacement is READY.
   const failed = olds.state === "FAILED" ? ["state"] : [];
   if (failed.length) progress("cluster", displayName(inputs, id), "is FAILED on the service; it will be replaced by a new cluster");
-  const resized = Object.entries(result.changed).filter(([path, kind]) => path.startsWith("nodeSets.") && kind === "update").map(([path]) => path);
+  const resized = Object.entries(result.changed)
+    .filter(([path, kind]) => path.startsWith("nodeSets.") && kind === "update")
+    .map(([path]) => path)
+    .filter((path) => !hubAlreadyHas(path, inputs, olds));
   if (olds.state === "READY" && resized.length && !failed.length && !result.replaces.length) {
     throw new Error(resizeAfterReadyRefusal(displayName(inputs, id), resized, olds));
   }
@@ -476,6 +479,18 @@ export async function diff(id: string, olds: ClusterOutputs, news: Record<string
     replaces: [...new Set([...result.replaces, ...unknownReplaces, ...failed])],
     deleteBeforeReplace: false,
   };
+}
+
+/**
+ * A node set change the hub need not act on: the spec only comes back to what the hub
+ * reports (e.g. after an out-of-band resize that never reached the hub).
+ */
+function hubAlreadyHas(path: string, inputs: ClusterInputs, olds: ClusterOutputs): boolean {
+  const key = path.split(".")[1];
+  const observed = olds.observedNodeSets?.[key];
+  const desired = inputs.nodeSets?.[key];
+  if (path.endsWith(".size")) return observed !== undefined && desired?.size === observed.size;
+  return desired === undefined ? observed === undefined : observed !== undefined && desired.size === observed.size;
 }
 
 /**

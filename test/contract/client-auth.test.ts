@@ -44,7 +44,7 @@ async function failure(promise: Promise<unknown>): Promise<FulfillmentError> {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-auth-"));
-  sim = await startSimulator({ auth: { clientTokens: [CLIENT_TOKEN, SHORT_JWT], adminTokens: [ADMIN_TOKEN] }, controllerDelayMs: 5 });
+  sim = await startSimulator({ seed: "catalog", hubs: "simulated", auth: { clientTokens: [CLIENT_TOKEN, SHORT_JWT], adminTokens: [ADMIN_TOKEN] }, controllerDelayMs: 5 });
 });
 
 afterAll(async () => {
@@ -101,7 +101,7 @@ describe("token script", () => {
 
     // the token is rotated; the cached stale token is rejected once, the script runs again, the call succeeds
     fs.writeFileSync(tokenFile, `${CLIENT_TOKEN}\n`);
-    const created = await client.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } });
+    const created = await client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
     expect(created.object?.id).toBeTruthy();
     expect(runs()).toBe(3);
     expect(sim.snapshot().clusters).toHaveLength(1); // replaying a rejected Create did not create twice

@@ -52,7 +52,7 @@ async function expectGone(get: () => Promise<unknown>): Promise<void> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ controllerDelayMs: 5, provisioningDelayMs: 50, nodeSetConvergenceMs: 30, deletionDelayMs: 20 });
+  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5, provisioningDelayMs: 50, nodeSetConvergenceMs: 30, deletionDelayMs: 20 });
   const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5 }, env: {}, cliConfigPath: NO_CLI_CONFIG });
   client = FulfillmentClient.connect(connection, { log: (line) => logs.push(line), retry: { initialDelayMs: 10, maxDelayMs: 50 } });
 });
@@ -84,8 +84,8 @@ describe("fulfillment.v1.HostClasses", () => {
 describe("fulfillment.v1.ClusterTemplates", () => {
   it("List, Get, Create, Update, Delete", async () => {
     const listed = await client.call(ClusterTemplates.method.list, { limit: 10 });
-    expect(listed.items.map((t) => t.id)).toContain("ocp_4_17_small");
-    const template = (await client.call(ClusterTemplates.method.get, { id: "ocp_4_17_small" })).object!;
+    expect(listed.items.map((t) => t.id)).toContain("sim_small");
+    const template = (await client.call(ClusterTemplates.method.get, { id: "sim_small" })).object!;
     const release = template.parameters.find((p) => p.name === "release")!;
     expect(unpackParameter(release.default!, "release")).toBe("4.17.0");
 
@@ -120,7 +120,7 @@ describe("private.v1 catalogue twins", () => {
   });
 
   it("ClusterTemplates: List, Get, Create, Update, Signal, Delete", async () => {
-    expect((await client.call(PrivateTemplates.method.list, { filter: "this.id == 'ocp_4_17_small'" })).items).toHaveLength(1);
+    expect((await client.call(PrivateTemplates.method.list, { filter: "this.id == 'sim_small'" })).items).toHaveLength(1);
     await client.call(PrivateTemplates.method.create, { object: { id: "ptpl", title: "P", nodeSets: { w: { hostClass: "acme_gpu", size: 1 } } } });
     await client.call(PrivateTemplates.method.update, { object: { id: "ptpl", title: "Q" }, updateMask: { paths: ["title"] } });
     expect((await client.call(PrivateTemplates.method.get, { id: "ptpl" })).object?.title).toBe("Q");
@@ -161,13 +161,13 @@ describe("fulfillment.v1.Clusters and private.v1.Clusters", () => {
       await client.call(Clusters.method.create, {
         object: {
           metadata: { name: "contract" },
-          spec: { template: "ocp_4_17_small", templateParameters: { ha: packParameter("bool", true, "ha") } },
+          spec: { template: "sim_small", templateParameters: { ha: packParameter("bool", true, "ha") } },
         },
       })
     ).object!;
     const id = created.id;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(created.spec?.template).toBe("ocp_4_17_small");
+    expect(created.spec?.template).toBe("sim_small");
     expect(unpackParameter(created.spec!.templateParameters.release, "release")).toBe("4.17.0");
     expect(created.spec?.nodeSets.workers).toMatchObject({ hostClass: "acme_1tib", size: 2 });
 
@@ -206,7 +206,7 @@ describe("fulfillment.v1.Clusters and private.v1.Clusters", () => {
     await expectGone(() => client.call(Clusters.method.get, { id }));
 
     // the private Create (admin-only) works the same way
-    const privateCreated = (await client.call(PrivateClusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } })).object!;
+    const privateCreated = (await client.call(PrivateClusters.method.create, { object: { spec: { template: "sim_small" } } })).object!;
     await client.call(PrivateClusters.method.delete, { id: privateCreated.id });
     await expectGone(() => client.call(PrivateClusters.method.get, { id: privateCreated.id }));
   });
@@ -221,7 +221,7 @@ describe("errors from the server, mapped", () => {
 
   it("INVALID_ARGUMENT carries the validation text", async () => {
     const error = await expectError(
-      client.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small", templateParameters: { bogus: packParameter("string", "x", "bogus") } } } }),
+      client.call(Clusters.method.create, { object: { spec: { template: "sim_small", templateParameters: { bogus: packParameter("string", "x", "bogus") } } } }),
     );
     expect(error.codeName).toBe("INVALID_ARGUMENT");
     expect(error.serverMessage).toContain("template parameter 'bogus' doesn't exist");

@@ -34,7 +34,7 @@ afterAll(() => {
 describe("retries", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 5 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
   });
   afterAll(async () => sim?.stop());
 
@@ -78,7 +78,7 @@ describe("retries", () => {
     const client = connect(sim, {}, { log: (l) => logs.push(l) });
     const before = sim.snapshot().clusters.length;
     sim.faults.failNext(1);
-    const error = await failure(client.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } }));
+    const error = await failure(client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }));
     expect(error.codeName).toBe("UNAVAILABLE");
     expect(retryLines(logs)).toHaveLength(0);
     expect(sim.snapshot().clusters).toHaveLength(before);
@@ -104,7 +104,7 @@ describe("restart with a state file", () => {
   let dir: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-restart-"));
-    sim = await startSimulator({ stateFile: path.join(dir, "state.json"), controllerDelayMs: 5 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", stateFile: path.join(dir, "state.json"), controllerDelayMs: 5 });
   });
   afterAll(async () => {
     await sim?.stop();
@@ -157,7 +157,7 @@ describe("restart with a state file", () => {
 describe("deadlines", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 5 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
   });
   afterEach(() => sim.faults.setLatencyMs(0));
   afterAll(async () => sim?.stop());
@@ -179,7 +179,7 @@ describe("deadlines", () => {
     const logs: string[] = [];
     const client = connect(sim, {}, { log: (l) => logs.push(l) });
     sim.faults.setLatencyMs(1_000);
-    const error = await failure(client.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } }, { deadlineMs: 100 }));
+    const error = await failure(client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, { deadlineMs: 100 }));
     expect(error.codeName).toBe("DEADLINE_EXCEEDED");
     expect(error.hint).toContain("No answer within 0.1s");
     expect(retryLines(logs)).toHaveLength(0);
@@ -201,7 +201,7 @@ describe("deadlines", () => {
 describe("clientFor and close", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 5 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
   });
   afterAll(async () => {
     closeAllClients();

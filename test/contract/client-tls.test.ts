@@ -32,9 +32,9 @@ const failure = expectFulfillmentError;
 beforeAll(async () => {
   certs = generateTestCertificates();
   [tlsSim, selfSignedSim, plainSim] = await Promise.all([
-    startSimulator({ tls: { certPem: certs.certPem, keyPem: certs.keyPem } }),
-    startSimulator({ tls: { certPem: certs.selfSigned.certPem, keyPem: certs.selfSigned.keyPem } }),
-    startSimulator({}),
+    startSimulator({ seed: "catalog", hubs: "simulated", tls: { certPem: certs.certPem, keyPem: certs.keyPem } }),
+    startSimulator({ seed: "catalog", hubs: "simulated", tls: { certPem: certs.selfSigned.certPem, keyPem: certs.selfSigned.keyPem } }),
+    startSimulator({ seed: "catalog", hubs: "simulated",}),
   ]);
 });
 

@@ -22,7 +22,7 @@ let api: RawClient;
 
 beforeAll(async () => {
   // Nothing here depends on the controller; keep it (and deletions) out of the way.
-  sim = await startSimulator({ controllerDelayMs: 60_000, deletionDelayMs: 60_000 });
+  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 60_000 });
   api = new RawClient(sim.address);
   await api.call(HostClasses.method.create, { object: { id: "hc-big", metadata: { name: "big" }, title: "Big" } });
   await api.call(ClusterTemplates.method.create, {
@@ -196,7 +196,7 @@ describe("create: parameters", () => {
     expect(anyUnpack(parameters.ha, BoolValueSchema)?.value).toBe(false);
     expect(parameters.ha.typeUrl).toBe(BOOL);
 
-    const seeded = await createCluster({ spec: { template: "ocp_4_17_small", templateParameters: { ha: bool(true) } } });
+    const seeded = await createCluster({ spec: { template: "sim_small", templateParameters: { ha: bool(true) } } });
     const seededParams = seeded.object!.spec!.templateParameters;
     expect(Object.keys(seededParams).sort()).toEqual(["ha", "release"]);
     expect(anyUnpack(seededParams.ha, BoolValueSchema)?.value).toBe(true);

@@ -24,7 +24,7 @@ let api: RawClient;
 
 beforeAll(async () => {
   // Clusters here never need to progress: a long controller delay keeps them still.
-  sim = await startSimulator({ controllerDelayMs: 60_000, deletionDelayMs: 50 });
+  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 50 });
   api = new RawClient(sim.address);
 });
 
@@ -124,7 +124,7 @@ describe("update masks", () => {
   });
 
   test("public clients cannot reach private-only fields through a mask", async () => {
-    const created = await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } });
+    const created = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
     const error = await grpcError(
       api.call(Clusters.method.update, { object: { id: created.object!.id }, updateMask: { paths: ["status.hub"] } }),
     );
@@ -170,7 +170,7 @@ describe("update masks", () => {
 
   test("a no-mask cluster update wipes spec and name (but not status or finalizers)", async () => {
     const created = await api.call(Clusters.method.create, {
-      object: { metadata: { name: "dev" }, spec: { template: "ocp_4_17_small" } },
+      object: { metadata: { name: "dev" }, spec: { template: "sim_small" } },
     });
     const id = created.object!.id;
     const replaced = await api.call(Clusters.method.update, { object: { id, metadata: { labels: { team: "a" } } } });
@@ -241,16 +241,16 @@ describe("templates", () => {
     const classes = await api.call(HostClasses.method.get, { id: "acme_1tib" });
     expect(classes.object?.title).toBe("ACME 1 TiB");
     expect(classes.object?.description).not.toBe("");
-    const small = (await api.call(ClusterTemplates.method.get, { id: "ocp_4_17_small" })).object!;
+    const small = (await api.call(ClusterTemplates.method.get, { id: "sim_small" })).object!;
     expect(small.nodeSets).toMatchObject({ workers: { hostClass: "acme_1tib", size: 2 } });
     expect(small.parameters.map((p) => [p.name, p.type, p.required, p.default?.typeUrl ?? null])).toEqual([
       ["ha", BOOL, false, BOOL],
       ["pull_secret", STRING, false, null],
       ["release", STRING, false, STRING],
     ]);
-    const medium = (await api.call(ClusterTemplates.method.get, { id: "ocp_4_17_medium" })).object!;
+    const medium = (await api.call(ClusterTemplates.method.get, { id: "sim_medium" })).object!;
     expect(medium.nodeSets.workers.size).toBe(3);
-    const gpu = (await api.call(ClusterTemplates.method.get, { id: "ocp_4_17_gpu" })).object!;
+    const gpu = (await api.call(ClusterTemplates.method.get, { id: "sim_gpu" })).object!;
     expect(Object.keys(gpu.nodeSets).sort()).toEqual(["gpu", "workers"]);
     expect(gpu.nodeSets.gpu).toMatchObject({ hostClass: "acme_gpu", size: 1 });
     expect(gpu.parameters.map((p) => p.name)).toEqual(["ha"]);
@@ -275,7 +275,7 @@ describe("delete", () => {
   });
 
   test("a cluster deleted before the controller's first pass (no finalizer) is gone at once", async () => {
-    const created = await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } });
+    const created = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
     const id = created.object!.id;
     await api.call(Clusters.method.delete, { id });
     const error = await grpcError(api.call(Clusters.method.get, { id }));
@@ -378,7 +378,7 @@ describe("views", () => {
     const seeded = classes.find((item) => item.id === "acme_1tib")!;
     seeded.title = "mutated";
     expect((await api.call(HostClasses.method.get, { id: "acme_1tib" })).object?.title).toBe("ACME 1 TiB");
-    expect((snapshot.templates as Array<{ id: string }>).map((t) => t.id)).toContain("ocp_4_17_small");
+    expect((snapshot.templates as Array<{ id: string }>).map((t) => t.id)).toContain("sim_small");
   });
 });
 

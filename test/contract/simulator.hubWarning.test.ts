@@ -1,44 +1,43 @@
-// A hub whose kubeconfig reaches no API server: the simulator still provisions (it is
-// also the hub's operator) but says in the PROGRESSING condition that no ClusterOrder
-// could be placed, so the user learns why nothing shows up in their hub.
+// A hub whose kubeconfig reaches no API server, as the real controller treats it: the
+// first pass fails before anything is saved, so the cluster stays PENDING with an empty
+// status, and the controller tries again only when the cluster changes or at its resync.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
 import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
+import { Clusters as PrivateClusters } from "../../proto/gen/private/v1/clusters_service_pb";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
-import { ClusterConditionType, ClusterState } from "../../proto/gen/fulfillment/v1/cluster_type_pb";
-import { RawClient, pollUntil } from "../helpers/grpcRaw";
+import { ClusterState } from "../../proto/gen/fulfillment/v1/cluster_type_pb";
+import { RawClient } from "../helpers/grpcRaw";
+import { logLines } from "../helpers/logLines";
+import { unreachableHubKubeconfig } from "../helpers/fixtures";
 
 let sim: Simulator;
 let client: RawClient;
+const logs = logLines();
+const TOKEN = "not-a-real-token-5e1f";
 
 beforeAll(async () => {
-  // Default hub orders (Kubernetes); a long provisioning delay keeps the cluster PROGRESSING.
-  sim = await startSimulator({ controllerDelayMs: 10, provisioningDelayMs: 60_000 });
+  // Default hubs (Kubernetes); a short resync so the periodic retry is observable.
+  sim = await startSimulator({ seed: "catalog", controllerDelayMs: 10, provisioningDelayMs: 60_000, resyncMs: 300, log: logs.log });
   client = new RawClient(sim.address);
+  await client.call(Hubs.method.create, { object: { id: "nowhere", kubeconfig: Buffer.from(unreachableHubKubeconfig(TOKEN)), namespace: "orders" } });
 });
 afterAll(async () => {
   client?.close();
   await sim?.stop();
 });
 
-it("explains in the PROGRESSING condition that the hub could not take the ClusterOrder", async () => {
-  const kubeconfig = `apiVersion: v1
-kind: Config
-clusters: [{ name: h, cluster: { server: "https://127.0.0.1:1" } }]
-contexts: [{ name: h, context: { cluster: h, user: h } }]
-current-context: h
-users: [{ name: h, user: { token: "not-a-real-token-5e1f" } }]
-`;
-  await client.call(Hubs.method.create, { object: { id: "nowhere", kubeconfig: Buffer.from(kubeconfig), namespace: "orders" } });
-  const created = await client.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } });
-  const cluster = await pollUntil(
-    async () => (await client.call(Clusters.method.get, { id: created.object!.id })).object!,
-    (c) =>
-      c.status?.state === ClusterState.PROGRESSING &&
-      (c.status.conditions.find((x) => x.type === ClusterConditionType.PROGRESSING)?.message ?? "").includes("no ClusterOrder"),
-    { timeoutMs: 20_000 },
-  );
-  const progressing = cluster.status!.conditions.find((x) => x.type === ClusterConditionType.PROGRESSING)!;
-  expect(progressing.message).toMatch(/^the cluster is being provisioned on hub 'nowhere'; no ClusterOrder was placed: .+/);
-  expect(progressing.message).not.toContain("not-a-real-token-5e1f");
+it("leaves the cluster PENDING with an empty status and no finalizer, and retries at the resync", async () => {
+  const created = await client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
+  const id = created.object!.id;
+  const failed = new RegExp(`cluster ${id}: hub nowhere could not take the ClusterOrder \\(HubUnreachable`);
+  const first = await logs.next(failed);
+  expect(first).not.toContain(TOKEN);
+  const cluster = (await client.call(PrivateClusters.method.get, { id })).object!;
+  expect(cluster.status?.state ?? ClusterState.UNSPECIFIED).toBe(ClusterState.UNSPECIFIED);
+  expect(cluster.status?.conditions ?? []).toEqual([]);
+  expect(cluster.metadata?.finalizers ?? []).toEqual([]);
+  // The resync is the only thing that brings the next attempt.
+  await logs.next(failed, { after: logs.lines.indexOf(first) + 1 });
+  expect(logs.lines.join("\n")).not.toContain("ClusterOrder placed");
 });

@@ -12,6 +12,7 @@ import { Clusters as PrivateClusters } from "../../proto/gen/private/v1/clusters
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { ConditionStatus } from "../../proto/gen/shared/v1/metadata_pb";
 import { grpcError, pollUntil, RawClient } from "../helpers/grpcRaw";
+import { logLines } from "../helpers/logLines";
 
 class FakeHubOrders implements HubOrders {
   ensured: Array<{ hub: HubRecord; order: ClusterOrderRequest }> = [];
@@ -37,13 +38,15 @@ describe("with a hub", () => {
   let sim: Simulator;
   let api: RawClient;
   const hub = new FakeHubOrders();
+  const logs = logLines();
   const get = async (id: string) => (await api.call(Clusters.method.get, { id })).object!;
   const getPrivate = async (id: string) => (await api.call(PrivateClusters.method.get, { id })).object!;
   const untilState = (id: string, state: ClusterState, timeoutMs = 5000) =>
     pollUntil(() => get(id), (cluster) => cluster.status?.state === state, { timeoutMs });
 
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog",
+      log: logs.log,
       // Long enough that a Get right after Create reliably sees the pre-controller state.
       controllerDelayMs: 250,
       provisioningDelayMs: 250,
@@ -64,7 +67,7 @@ describe("with a hub", () => {
 
   test("UNSPECIFIED, then PROGRESSING with every condition FALSE and a finalizer, then READY", async () => {
     const created = await api.call(Clusters.method.create, {
-      object: { metadata: { name: "dev" }, spec: { template: "ocp_4_17_small", nodeSets: { workers: { size: 3 } } } },
+      object: { metadata: { name: "dev" }, spec: { template: "sim_small", nodeSets: { workers: { size: 3 } } } },
     });
     const id = created.object!.id;
     const fresh = await get(id);
@@ -123,7 +126,7 @@ describe("with a hub", () => {
     expect(order.hub).toEqual({ id: "hub-1", kubeconfig: "apiVersion: v1\nkind: Config\n", namespace: "orders" });
     expect(order.order).toEqual({
       clusterId: id,
-      templateId: "ocp_4_17_small",
+      templateId: "sim_small",
       templateParameters: { ha: false, release: "4.17.0" },
       nodeRequests: [{ resourceClass: "acme_1tib", numberOfNodes: 3 }],
     });
@@ -141,7 +144,7 @@ describe("with a hub", () => {
 
   test("label outcome=failed ends in FAILED with reason ProvisioningFailed; no credentials", async () => {
     const created = await api.call(Clusters.method.create, {
-      object: { metadata: { labels: { "simulator.osac.io/outcome": "failed" } }, spec: { template: "ocp_4_17_small" } },
+      object: { metadata: { labels: { "simulator.osac.io/outcome": "failed" } }, spec: { template: "sim_small" } },
     });
     const id = created.object!.id;
     const failed = await untilState(id, ClusterState.FAILED);
@@ -155,41 +158,40 @@ describe("with a hub", () => {
 
   test("label provisioning-ms overrides the provisioning delay per cluster", async () => {
     const slow = await api.call(Clusters.method.create, {
-      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "60000" } }, spec: { template: "ocp_4_17_small" } },
+      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "60000" } }, spec: { template: "sim_small" } },
     });
     const fast = await api.call(Clusters.method.create, {
-      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "ocp_4_17_small" } },
+      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "sim_small" } },
     });
     await untilState(fast.object!.id, ClusterState.READY);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await get(slow.object!.id)).status?.state).toBe(ClusterState.PROGRESSING);
   });
 
-  test("node set changes after READY converge after the convergence delay", async () => {
+  test("node set changes after READY never reach the hub: the innabox controller acts only while PROGRESSING", async () => {
     const created = await api.call(Clusters.method.create, {
-      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "ocp_4_17_small" } },
+      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "sim_small" } },
     });
     const id = created.object!.id;
     await untilState(id, ClusterState.READY);
     const ordersBefore = hub.ensured.filter((entry) => entry.order.clusterId === id).length;
-    const started = Date.now();
+    const mark = logs.lines.length;
     await api.call(Clusters.method.update, {
       object: { id, spec: { nodeSets: { workers: { hostClass: "acme_1tib", size: 5 } } } },
       updateMask: { paths: ["spec.node_sets"] },
     });
-    const right = await get(id);
-    expect(right.spec?.nodeSets.workers.size).toBe(5);
-    expect(right.status?.nodeSets.workers.size).toBe(2);
-    const converged = await pollUntil(() => get(id), (cluster) => cluster.status?.nodeSets.workers?.size === 5);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(converged.status?.state).toBe(ClusterState.READY);
-    // After READY the controller no longer pushes spec changes to the hub.
+    // The controller's pass after the update is the event: it has looked and decided.
+    await logs.next(new RegExp(`cluster ${id}: READY; spec.node_sets changed`), { after: mark });
+    const after = await get(id);
+    expect(after.spec?.nodeSets.workers.size).toBe(5);
+    expect(after.status?.nodeSets.workers.size).toBe(2);
+    expect(after.status?.state).toBe(ClusterState.READY);
     expect(hub.ensured.filter((entry) => entry.order.clusterId === id)).toHaveLength(ordersBefore);
   });
 
   test("spec changes while PROGRESSING patch the ClusterOrder", async () => {
     const created = await api.call(Clusters.method.create, {
-      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "60000" } }, spec: { template: "ocp_4_17_gpu" } },
+      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "60000" } }, spec: { template: "sim_gpu" } },
     });
     const id = created.object!.id;
     const orders = () => hub.ensured.filter((entry) => entry.order.clusterId === id).map((entry) => entry.order.nodeRequests);
@@ -209,7 +211,7 @@ describe("with a hub", () => {
 
   test("delete: pending with deletion_timestamp and finalizer, ClusterOrder deleted, then NOT_FOUND", async () => {
     const created = await api.call(Clusters.method.create, {
-      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "ocp_4_17_small" } },
+      object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "sim_small" } },
     });
     const id = created.object!.id;
     await untilState(id, ClusterState.READY);
@@ -229,7 +231,7 @@ describe("with a hub", () => {
     const created = await api.call(Clusters.method.create, {
       object: {
         metadata: { labels: { "simulator.osac.io/deletion": "stuck", "simulator.osac.io/provisioning-ms": "0" } },
-        spec: { template: "ocp_4_17_small" },
+        spec: { template: "sim_small" },
       },
     });
     const id = created.object!.id;
@@ -244,22 +246,28 @@ describe("with a hub", () => {
     );
   });
 
-  test("a hub that refuses the ClusterOrder shows in the PROGRESSING condition; it recovers", async () => {
+  test("a hub that cannot take the ClusterOrder: the status stays empty, and only a change of the cluster brings another try", async () => {
     hub.refuse = { reason: "HubUnauthorized", message: "hub 'hub-1' cannot authenticate: 401 Unauthorized" };
     try {
+      const mark = logs.lines.length;
       const created = await api.call(Clusters.method.create, {
-        object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "ocp_4_17_small" } },
+        object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "sim_small" } },
       });
       const id = created.object!.id;
-      const stuck = await pollUntil(
-        () => get(id),
-        (cluster) => condition(cluster, ClusterConditionType.PROGRESSING)?.reason === "HubUnauthorized",
-      );
-      expect(condition(stuck, ClusterConditionType.PROGRESSING)?.message).toContain("cannot authenticate");
-      expect(condition(stuck, ClusterConditionType.PROGRESSING)?.status).toBe(ConditionStatus.FALSE);
+      const refused = new RegExp(`cluster ${id}: hub hub-1 could not take the ClusterOrder \\(HubUnauthorized`);
+      await logs.next(refused, { after: mark });
+      const stuck = await getPrivate(id);
+      expect(stuck.status?.state ?? ClusterState.UNSPECIFIED).toBe(ClusterState.UNSPECIFIED);
+      expect(stuck.status?.conditions ?? []).toEqual([]);
+      expect(stuck.status?.hub ?? "").toBe("");
+      expect(stuck.metadata?.finalizers ?? []).toEqual([]);
+
       hub.refuse = undefined;
-      await api.call(PrivateClusters.method.signal, { id });
-      await untilState(id, ClusterState.READY);
+      await api.call(Clusters.method.update, { object: { id, metadata: { labels: { "simulator.osac.io/provisioning-ms": "0", touched: "yes" } } }, updateMask: { paths: ["metadata.labels"] } });
+      const ready = await untilState(id, ClusterState.READY);
+      expect(ready.status?.state).toBe(ClusterState.READY);
+      // One failed attempt, then the one the change brought: no retries of its own in between.
+      expect(logs.count(refused)).toBe(1);
     } finally {
       hub.refuse = undefined;
     }
@@ -271,7 +279,7 @@ describe("without a hub", () => {
   let api: RawClient;
 
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 10, provisioningDelayMs: 50 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 10, provisioningDelayMs: 50 });
     api = new RawClient(sim.address);
   });
 
@@ -281,7 +289,7 @@ describe("without a hub", () => {
   });
 
   test("PROGRESSING with reason ResourcesUnavailable until a hub is registered; hubs are picked among the registered", async () => {
-    const created = await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } });
+    const created = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
     const id = created.object!.id;
     const waiting = await pollUntil(
       async () => (await api.call(Clusters.method.get, { id })).object!,

@@ -34,7 +34,7 @@ describe("auth", () => {
   let api: RawClient;
 
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       auth: { clientTokens: [CLIENT, JWT], adminTokens: [ADMIN] },
       controllerDelayMs: 60_000,
       log: (line) => lines.push(line),
@@ -60,7 +60,7 @@ describe("auth", () => {
     expect((await api.call(Clusters.method.list, {}, CLIENT)).total).toBe(0);
     expect((await api.call(ClusterTemplates.method.list, {}, CLIENT)).total).toBe(3);
     expect((await api.call(HostClasses.method.get, { id: "acme_gpu" }, CLIENT)).object?.id).toBe("acme_gpu");
-    const created = await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } }, CLIENT);
+    const created = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, CLIENT);
     expect(created.object?.metadata?.creators).toEqual(["client"]);
     const denied = [
       () => api.call(ClusterTemplates.method.create, { object: { id: "t" } }, CLIENT),
@@ -82,7 +82,7 @@ describe("auth", () => {
   });
 
   test("a JWT's subject becomes the creator", async () => {
-    const created = await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } }, JWT);
+    const created = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, JWT);
     expect(created.object?.metadata?.creators).toEqual(["system:serviceaccount:team-a:deployer"]);
   });
 
@@ -113,7 +113,7 @@ describe("TLS", () => {
     fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "san.ext");
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days", "1", "-subj", "/CN=other-ca");
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       tls: { certPem: fs.readFileSync(path.join(dir, "server.crt"), "utf8"), keyPem: fs.readFileSync(path.join(dir, "server.key"), "utf8") },
     });
   });
@@ -151,13 +151,13 @@ describe("state file and restart", () => {
       await api.call(Hubs.method.create, { object: { id: "hub-p", namespace: "orders", kubeconfig: Buffer.from("k") } });
       await api.call(HostClasses.method.create, { object: { id: "hc-p", title: "Persisted", metadata: { labels: { a: "b" } } } });
       const ready = await api.call(Clusters.method.create, {
-        object: { metadata: { name: "early", labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "ocp_4_17_small" } },
+        object: { metadata: { name: "early", labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "sim_small" } },
       });
       const readyId = ready.object!.id;
       await pollUntil(async () => (await api.call(Clusters.method.get, { id: readyId })).object!, (c) => c.status?.state === ClusterState.READY);
       const kubeconfig = (await api.call(Clusters.method.getKubeconfig, { id: readyId })).kubeconfig;
 
-      const slow = await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } });
+      const slow = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
       const slowId = slow.object!.id;
       await pollUntil(async () => (await api.call(Clusters.method.get, { id: slowId })).object!, (c) => c.status?.state === ClusterState.PROGRESSING);
 
@@ -218,7 +218,7 @@ describe("fault injection", () => {
   let api: RawClient;
 
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated" });
     api = new RawClient(sim.address);
   });
 
@@ -230,7 +230,7 @@ describe("fault injection", () => {
   test("failNext fails exactly the next calls, with UNAVAILABLE or the given code", async () => {
     sim.faults.failNext(2);
     expect((await grpcError(api.call(ClusterTemplates.method.list, {}))).code).toBe(grpc.status.UNAVAILABLE);
-    expect((await grpcError(api.call(ClusterTemplates.method.get, { id: "ocp_4_17_small" }))).code).toBe(grpc.status.UNAVAILABLE);
+    expect((await grpcError(api.call(ClusterTemplates.method.get, { id: "sim_small" }))).code).toBe(grpc.status.UNAVAILABLE);
     expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(3);
     sim.faults.failNext(1, grpc.status.RESOURCE_EXHAUSTED);
     expect((await grpcError(api.call(ClusterTemplates.method.list, {}))).code).toBe(grpc.status.RESOURCE_EXHAUSTED);

@@ -37,7 +37,7 @@ describe("pulumi-fulfillment CLI", () => {
 
   beforeAll(async () => {
     expect(fs.existsSync(CLI), `${CLI} missing: run npx tsc -p tsconfig.json`).toBe(true);
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
       nodeSetConvergenceMs: 100,
@@ -53,7 +53,7 @@ describe("pulumi-fulfillment CLI", () => {
     fs.writeFileSync(
       path.join(project, "index.js"),
       `const { Cluster } = require("pulumi-fulfillment");
-const web = new Cluster("web", { template: "ocp_4_17_small", name: "web", nodeSets: { workers: { size: Number(process.env.WORKERS || 2) } } });
+const web = new Cluster("web", { template: "sim_small", name: "web", nodeSets: { workers: { size: 2 } }, labels: { tier: process.env.TIER || "gold" } });
 exports.clusterId = web.clusterId;
 exports.kubeconfig = web.kubeconfig;
 `,
@@ -102,10 +102,10 @@ exports.kubeconfig = web.kubeconfig;
 
     const md = path.join(t.workDir, "out", "preview.md");
     const json = path.join(t.workDir, "out", "preview.json");
-    const preview = await cli(["preview", "-s", "dev", "-C", project, "--markdown", md, "--json", json], { WORKERS: "3" });
+    const preview = await cli(["preview", "-s", "dev", "-C", project, "--markdown", md, "--json", json], { TIER: "silver" });
     expect(preview.code, preview.stderr).toBe(0);
-    expect(preview.stdout).toContain("update fulfillment:Cluster web: nodeSets.workers.size: 2 → 3");
-    expect(fs.readFileSync(md, "utf8")).toContain("| 🟡 update | web | `fulfillment:Cluster` | `nodeSets.workers.size`: `2` → `3` |");
+    expect(preview.stdout).toContain('update fulfillment:Cluster web: labels.tier: "gold" → "silver"');
+    expect(fs.readFileSync(md, "utf8")).toContain('| 🟡 update | web | `fulfillment:Cluster` | `labels.tier`: `"gold"` → `"silver"` |');
     const report = JSON.parse(fs.readFileSync(json, "utf8"));
     expect(report.resources.map((r: { name: string; operation: string }) => [r.name, r.operation])).toEqual([["web", "update"]]);
 

@@ -44,7 +44,7 @@ describe("ephemeral clusters", () => {
   const lines: string[] = [];
 
   const options = (): EphemeralClusterOptions => ({
-    template: "ocp_4_17_small",
+    template: "sim_small",
     nodeSets: { workers: { size: 1 } },
     projectName: PROJECT,
     backendUrl: `file://${t.backendDir}`,
@@ -90,7 +90,7 @@ describe("ephemeral clusters", () => {
 
   beforeAll(async () => {
     expect(fs.existsSync(CLI), `${CLI} missing: run npx tsc -p tsconfig.json`).toBe(true);
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
       deletionDelayMs: 50,
@@ -158,7 +158,7 @@ describe("ephemeral clusters", () => {
   it("CLI: runs the command with a 0600 KUBECONFIG, passes its exit code through, cleans up", async () => {
     const probe = path.join(t.workDir, "probe.txt");
     const run = await cli([
-      "ephemeral", "--template", "ocp_4_17_small", "--node-set", "workers=1", "--project", PROJECT, "--",
+      "ephemeral", "--template", "sim_small", "--node-set", "workers=1", "--project", PROJECT, "--",
       "sh", "-c", `printf '%s %s %s\\n' "$KUBECONFIG" "$(stat -c %a "$KUBECONFIG")" "$FULFILLMENT_CLUSTER_ID" > ${probe}; grep -q apiVersion "$KUBECONFIG" && exit 7`,
     ]);
     expect(run.stderr).not.toContain(TOKEN);
@@ -172,7 +172,7 @@ describe("ephemeral clusters", () => {
   }, 240_000);
 
   it("CLI: cleans up after a child that kills itself (exit 128+9)", async () => {
-    const run = await cli(["ephemeral", "--template", "ocp_4_17_small", "--project", PROJECT, "-q", "--", "sh", "-c", "kill -KILL $$"]);
+    const run = await cli(["ephemeral", "--template", "sim_small", "--project", PROJECT, "-q", "--", "sh", "-c", "kill -KILL $$"]);
     expect(run.code, run.stderr).toBe(137);
     expect(run.stderr).toContain("killed by SIGKILL");
     expect(clusters()).toEqual([]);
@@ -183,7 +183,7 @@ describe("ephemeral clusters", () => {
     const ready = path.join(t.workDir, "ready-term.txt");
     let cliPid = 0;
     const running = cli(
-      ["ephemeral", "--template", "ocp_4_17_small", "--project", PROJECT, "--", "sh", "-c", `echo "$KUBECONFIG" > ${ready}; exec sleep 300`],
+      ["ephemeral", "--template", "sim_small", "--project", PROJECT, "--", "sh", "-c", `echo "$KUBECONFIG" > ${ready}; exec sleep 300`],
       (pid) => (cliPid = pid),
     );
     const kubeconfig = await waitFor("the command to start", () => (fs.existsSync(ready) && fs.readFileSync(ready, "utf8").trim()) || undefined);
@@ -201,7 +201,7 @@ describe("ephemeral clusters", () => {
     const ready = path.join(t.workDir, "ready-kill.txt");
     let cliPid = 0;
     const running = cli(
-      ["ephemeral", "--template", "ocp_4_17_small", "--project", PROJECT, "--", "sh", "-c", `echo $$ > ${ready}; exec sleep 300`],
+      ["ephemeral", "--template", "sim_small", "--project", PROJECT, "--", "sh", "-c", `echo $$ > ${ready}; exec sleep 300`],
       (pid) => (cliPid = pid),
     );
     const childPid = await waitFor("the command to start", () => (fs.existsSync(ready) && Number(fs.readFileSync(ready, "utf8").trim())) || undefined);

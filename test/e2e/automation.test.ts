@@ -21,16 +21,16 @@ const HUB_TOKEN = "hub-kubeconfig-token-automation-7e3f";
 
 const hubKubeconfig = unreachableHubKubeconfig(HUB_TOKEN);
 
-/** v0: clusters a (2 workers), b (ha=false), c. v1: a resized, b's ha flipped (replace), c gone, d new. */
+/** v0: clusters a (2 workers), b (ha=false), c. v1: a renamed, b's ha flipped (replace), c gone, d new. */
 function program(version: 0 | 1) {
   return async () => {
     const hub = new Hub("hub", { hubId: "automation-hub", kubeconfig: hubKubeconfig, namespace: "orders" });
     const opts = { dependsOn: [hub] };
     const params = (extra: Record<string, unknown> = {}) => ({ pull_secret: pulumi.secret(PULL_SECRET), ...extra });
-    const a = new Cluster("a", { template: "ocp_4_17_small", name: "a", nodeSets: { workers: { size: version ? 3 : 2 } }, templateParameters: params() }, opts);
-    new Cluster("b", { template: "ocp_4_17_small", name: "b", templateParameters: params({ ha: version === 1 }) }, opts);
-    if (version === 0) new Cluster("c", { template: "ocp_4_17_small", name: "c", templateParameters: params() }, opts);
-    if (version === 1) new Cluster("d", { template: "ocp_4_17_small", name: "d", templateParameters: params(), labels: { team: "platform" } }, opts);
+    const a = new Cluster("a", { template: "sim_small", name: version ? "a2" : "a", nodeSets: { workers: { size: 2 } }, templateParameters: params() }, opts);
+    new Cluster("b", { template: "sim_small", name: "b", templateParameters: params({ ha: version === 1 }) }, opts);
+    if (version === 0) new Cluster("c", { template: "sim_small", name: "c", templateParameters: params() }, opts);
+    if (version === 1) new Cluster("d", { template: "sim_small", name: "d", templateParameters: params(), labels: { team: "platform" } }, opts);
     return { aId: a.clusterId, aKubeconfig: a.kubeconfig };
   };
 }
@@ -44,7 +44,7 @@ describe("automation wrapper: preview and drift", () => {
   let stack: FulfillmentStack;
 
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
       nodeSetConvergenceMs: 100,
@@ -110,7 +110,7 @@ describe("automation wrapper: preview and drift", () => {
         ["hub", "fulfillment:Hub", "same"],
       ]);
       const a = report.resources.find((r) => r.name === "a")!;
-      expect(a.changes).toEqual([{ path: "nodeSets.workers.size", kind: "update", old: 2, new: 3 }]);
+      expect(a.changes).toEqual([{ path: "name", kind: "update", old: "a", new: "a2" }]);
       const b = report.resources.find((r) => r.name === "b")!;
       expect(b.replaceReasons).toEqual(["templateParameters"]);
       expect(b.changes).toEqual([{ path: "templateParameters.ha", kind: "update", old: false, new: true, forcesReplace: true }]);
@@ -132,8 +132,8 @@ describe("automation wrapper: preview and drift", () => {
           "|---|---|---|---|",
           "| 🔴 replace | b | `fulfillment:Cluster` | `templateParameters.ha`: `false` → `true` (forces replace) |",
           "| 🔴 delete | c | `fulfillment:Cluster` | (all) |",
-          '| 🟢 create | d | `fulfillment:Cluster` | `labels.team`: `"platform"`<br>`name`: `"d"`<br>`template`: `"ocp_4_17_small"`<br>`templateParameters.pull_secret`: `[secret]` |',
-          "| 🟡 update | a | `fulfillment:Cluster` | `nodeSets.workers.size`: `2` → `3` |",
+          '| 🟢 create | d | `fulfillment:Cluster` | `labels.team`: `"platform"`<br>`name`: `"d"`<br>`template`: `"sim_small"`<br>`templateParameters.pull_secret`: `[secret]` |',
+          '| 🟡 update | a | `fulfillment:Cluster` | `name`: `"a"` → `"a2"` |',
           "",
         ].join("\n"),
       );
@@ -150,7 +150,7 @@ describe("automation wrapper: preview and drift", () => {
       projectName: "automation-e2e",
       spec: {
         hubs: { hub2: { hubId: "automation-hub-2", kubeconfig: hubKubeconfig, namespace: "orders" } },
-        clusters: { solo: { template: "ocp_4_17_small", name: "solo", templateParameters: { pull_secret: PULL_SECRET } } },
+        clusters: { solo: { template: "sim_small", name: "solo", templateParameters: { pull_secret: PULL_SECRET } } },
       },
       workDir: `${t.workDir}-spec`,
       backendUrl: `file://${t.backendDir}`,

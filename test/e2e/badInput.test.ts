@@ -88,7 +88,7 @@ describe("bad input", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] }, controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] }, controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
     t = createTestPulumi("bad-input");
     admin = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, token: ADMIN_TOKEN, plaintext: true }, env: {}, cliConfigPath: `${t.workDir}/none.json` }));
     await admin.call(Hubs.method.create, { object: { id: "bad-hub", kubeconfig: Buffer.from(HUB_KUBECONFIG), namespace: "orders" } });
@@ -112,36 +112,36 @@ describe("bad input", () => {
   const hub = (kubeconfig: string) => async () => void new Hub("h", { hubId: "h1", kubeconfig, namespace: "orders" });
 
   const clusterCases: Array<[string, ClusterArgs, string]> = [
-    ["a size written as a string", { template: "ocp_4_17_small", nodeSets: { workers: { size: "3" as unknown as number } } }, "nodeSets.workers.size: expected a positive integer"],
-    ["size 0", { template: "ocp_4_17_small", nodeSets: { workers: { size: 0 } } }, "nodeSets.workers.size: expected a positive integer (the server refuses size 0)"],
-    ["a label value that is a number", { template: "ocp_4_17_small", labels: { team: 5 as unknown as string } }, "labels.team: label values must be strings; quote numbers and booleans"],
-    ["a name that is not a DNS label", { template: "ocp_4_17_small", name: "Web_1" }, "name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    ["a timeout in words", { template: "ocp_4_17_small", timeouts: { create: "10 minutes" } }, "timeouts.create: write durations like '90s', '45m' or '1h30m'"],
+    ["a size written as a string", { template: "sim_small", nodeSets: { workers: { size: "3" as unknown as number } } }, "nodeSets.workers.size: expected a positive integer"],
+    ["size 0", { template: "sim_small", nodeSets: { workers: { size: 0 } } }, "nodeSets.workers.size: expected a positive integer (the server refuses size 0)"],
+    ["a label value that is a number", { template: "sim_small", labels: { team: 5 as unknown as string } }, "labels.team: label values must be strings; quote numbers and booleans"],
+    ["a name that is not a DNS label", { template: "sim_small", name: "Web_1" }, "name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ["a timeout in words", { template: "sim_small", timeouts: { create: "10 minutes" } }, "timeouts.create: write durations like '90s', '45m' or '1h30m'"],
     [
       "an unknown template",
       { template: "ocp_9_99" },
       "template: there is no cluster template with id or name 'ocp_9_99'. List the templates your token can see, or, if a ClusterTemplate resource in this stack creates it, pass that resource's templateId output so Pulumi creates it first",
     ],
-    ["an unknown parameter", { template: "ocp_4_17_small", templateParameters: { bogus: 1 } }, "templateParameters.bogus: template 'ocp_4_17_small' has no parameter 'bogus'; valid parameters: 'ha', 'pull_secret', 'release'"],
-    ["a bool parameter given a string", { template: "ocp_4_17_small", templateParameters: { ha: "yes" } }, `templateParameters.ha: expected a boolean for type bool, got "yes" (use true or false)`],
-    ["a string parameter given a number", { template: "ocp_4_17_small", templateParameters: { pull_secret: 42 } }, "templateParameters.pull_secret: expected a string for type string, got 42 (quote it in YAML)"],
+    ["an unknown parameter", { template: "sim_small", templateParameters: { bogus: 1 } }, "templateParameters.bogus: template 'sim_small' has no parameter 'bogus'; valid parameters: 'ha', 'pull_secret', 'release'"],
+    ["a bool parameter given a string", { template: "sim_small", templateParameters: { ha: "yes" } }, `templateParameters.ha: expected a boolean for type bool, got "yes" (use true or false)`],
+    ["a string parameter given a number", { template: "sim_small", templateParameters: { pull_secret: 42 } }, "templateParameters.pull_secret: expected a string for type string, got 42 (quote it in YAML)"],
     [
       "a long secret in the wrong parameter",
-      { template: "ocp_4_17_small", templateParameters: { ha: `{"auths":{"quay.io":{"auth":"${SECRET_IN_INPUT}"}}}` } },
+      { template: "sim_small", templateParameters: { ha: `{"auths":{"quay.io":{"auth":"${SECRET_IN_INPUT}"}}}` } },
       "templateParameters.ha: expected a boolean for type bool, got a string of 56 characters (use true or false)",
     ],
-    ["an unknown node set", { template: "ocp_4_17_small", nodeSets: { masters: { size: 3 } } }, "nodeSets.masters: template 'ocp_4_17_small' has no node set 'masters'; valid node sets: 'workers'"],
+    ["an unknown node set", { template: "sim_small", nodeSets: { masters: { size: 3 } } }, "nodeSets.masters: template 'sim_small' has no node set 'masters'; valid node sets: 'workers'"],
     [
       "a host class the template does not use",
-      { template: "ocp_4_17_small", nodeSets: { workers: { size: 3, hostClass: "acme_gpu" } } },
-      "nodeSets.workers.hostClass: template 'ocp_4_17_small' uses host class 'acme_1tib' for node set 'workers'; leave hostClass out or set it to 'acme_1tib'",
+      { template: "sim_small", nodeSets: { workers: { size: 3, hostClass: "acme_gpu" } } },
+      "nodeSets.workers.hostClass: template 'sim_small' uses host class 'acme_1tib' for node set 'workers'; leave hostClass out or set it to 'acme_1tib'",
     ],
     [
       "a misspelt connection setting",
-      { template: "ocp_4_17_small", connection: { adress: "127.0.0.1:1", token: SECRET_IN_INPUT } as never },
+      { template: "sim_small", connection: { adress: "127.0.0.1:1", token: SECRET_IN_INPUT } as never },
       "connection: unknown setting 'adress'; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds",
     ],
-    ["a token with its scheme", { template: "ocp_4_17_small", connection: { token: `Bearer ${SECRET_IN_INPUT}` } }, "connection.token: give the token alone, without the 'Bearer ' prefix"],
+    ["a token with its scheme", { template: "sim_small", connection: { token: `Bearer ${SECRET_IN_INPUT}` } }, "connection.token: give the token alone, without the 'Bearer ' prefix"],
   ];
 
   it.each(clusterCases)("cluster with %s: one error naming the field and the fix, at preview", async (_label, args, expected) => {
@@ -189,19 +189,19 @@ describe("bad input", () => {
 
   it("an unreachable address: names the setting it came from", async () => {
     const port = await freePort();
-    const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+    const { text } = await oneError(cluster({ template: "sim_small" }), {
       "fulfillment:address": { value: `127.0.0.1:${port}` },
       "fulfillment:plaintext": { value: "true" },
       "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
     });
     expect(text).toContain(
-      `error: ${CLUSTER}template: could not read template 'ocp_4_17_small' to validate the cluster: fulfillment.v1.ClusterTemplates/Get of 'ocp_4_17_small' failed with UNAVAILABLE`,
+      `error: ${CLUSTER}template: could not read template 'sim_small' to validate the cluster: fulfillment.v1.ClusterTemplates/Get of 'sim_small' failed with UNAVAILABLE`,
     );
     expect(text).toContain(`Nothing is listening at 127.0.0.1:${port} (from stack config fulfillment:address); check the address and that the server is running.`);
   }, 60_000);
 
   it("an address with a URL scheme: names the setting and the form to use", async () => {
-    const { error } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+    const { error } = await oneError(cluster({ template: "sim_small" }), {
       "fulfillment:address": { value: "https://fulfillment.example.com" },
       "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
     });
@@ -209,7 +209,7 @@ describe("bad input", () => {
   }, 60_000);
 
   it("TLS to a plaintext server: says the server speaks plaintext and which setting to change", async () => {
-    const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+    const { text } = await oneError(cluster({ template: "sim_small" }), {
       "fulfillment:address": { value: sim.address },
       "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
     });
@@ -222,7 +222,7 @@ describe("bad input", () => {
     let certs: TestCertificates;
     beforeAll(async () => {
       certs = generateTestCertificates();
-      tlsSim = await startSimulator({ tls: { certPem: certs.certPem, keyPem: certs.keyPem }, controllerDelayMs: 20 });
+      tlsSim = await startSimulator({ seed: "catalog", hubs: "simulated", tls: { certPem: certs.certPem, keyPem: certs.keyPem }, controllerDelayMs: 20 });
     });
     afterAll(async () => {
       await tlsSim?.stop();
@@ -230,7 +230,7 @@ describe("bad input", () => {
     });
 
     it("plaintext to a TLS server: says the server speaks TLS and where plaintext was set", async () => {
-      const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), {
+      const { text } = await oneError(cluster({ template: "sim_small" }), {
         "fulfillment:address": { value: tlsSim.address },
         "fulfillment:plaintext": { value: "true" },
       });
@@ -241,7 +241,7 @@ describe("bad input", () => {
     }, 60_000);
 
     it("TLS without the server's CA: says to set caFile/caPem or insecure", async () => {
-      const { text } = await oneError(cluster({ template: "ocp_4_17_small" }), { "fulfillment:address": { value: tlsSim.address } });
+      const { text } = await oneError(cluster({ template: "sim_small" }), { "fulfillment:address": { value: tlsSim.address } });
       expect(text).toContain("The server's TLS certificate was not accepted; set caFile or caPem to the CA that signed it, or insecure: true to skip verification (testing only).");
     }, 60_000);
   });

@@ -21,7 +21,7 @@ describe("pulumi CLI on a project directory", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
     t = createTestPulumi("cli-project");
     env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true" };
     fs.writeFileSync(path.join(t.workDir, "Pulumi.yaml"), "name: cli-project\nruntime: nodejs\nmain: index.js\n");
@@ -30,7 +30,7 @@ describe("pulumi CLI on a project directory", () => {
       `const { Cluster, Hub } = require("pulumi-fulfillment");
 const kubeconfig = "apiVersion: v1\\nkind: Config\\nclusters: [{name: h, cluster: {server: 'https://hub.example.invalid:6443'}}]\\nusers: [{name: h, user: {token: t}}]\\n";
 const hub = new Hub("hub", { hubId: "cli-hub", kubeconfig, namespace: "orders" });
-const web = new Cluster("web", { template: "ocp_4_17_small", name: "web", nodeSets: { workers: { size: 2 } } }, { dependsOn: [hub] });
+const web = new Cluster("web", { template: "sim_small", name: "web", nodeSets: { workers: { size: 2 } } }, { dependsOn: [hub] });
 exports.state = web.state;
 exports.clusterId = web.clusterId;
 `,

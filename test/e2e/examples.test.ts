@@ -13,7 +13,7 @@ describe("examples", () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
     t = createTestPulumi("examples");
     env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", DEMO_HUB_KUBECONFIG: "" };
   });
@@ -70,7 +70,7 @@ clusters:
     template: yaml_small
     parameters: { pull_secret: { fromEnv: YAML_PULL_SECRET } }
   - name: two
-    template: ocp_4_17_small
+    template: sim_small
     nodeSets: { workers: { size: 3 } }
 `,
     );

@@ -35,12 +35,12 @@ const run = promisify(execFile);
 const CLUSTER_TYPE = "pulumi-nodejs:dynamic/fulfillment:Cluster";
 
 const PROGRAM = `const { Cluster } = require("pulumi-fulfillment");
-const web = new Cluster("web", { template: "ocp_4_17_small", name: "web" });
+const web = new Cluster("web", { template: "sim_small", name: "web" });
 exports.webId = web.clusterId;
 exports.webState = web.state;
 if (process.env.WITH_API === "1") {
   const opts = process.env.ADOPT_API_ID ? { import: process.env.ADOPT_API_ID } : {};
-  const api = new Cluster("api", { template: "ocp_4_17_small", name: "api" }, opts);
+  const api = new Cluster("api", { template: "sim_small", name: "api" }, opts);
   exports.apiId = api.clusterId;
   exports.apiState = api.state;
 }
@@ -94,7 +94,7 @@ describe("pulumi up interrupted by Ctrl-C during a create wait", () => {
   const clusterIdsOnServer = () => (sim.snapshot().clusters as Array<{ id: string }>).map((c) => c.id).sort();
 
   beforeAll(async () => {
-    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 5000, deletionDelayMs: 50 });
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 5000, deletionDelayMs: 50 });
     const admin = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, plaintext: true }, env: {} }));
     await admin.call(Hubs.method.create, {
       object: { id: "sigint-hub", kubeconfig: Buffer.from("apiVersion: v1\nkind: Config\nclusters: [{name: h, cluster: {server: 'https://127.0.0.1:1'}}]\nusers: [{name: h, user: {token: t}}]\n"), namespace: "orders" },

@@ -44,6 +44,8 @@ async function harness(label: string, options: (t: TestPulumi) => SimulatorOptio
   const cleanup: { t: TestPulumi; sim?: Simulator; admin?: FulfillmentClient } = { t };
   open.push(cleanup); // before anything below can throw
   const settings: SimulatorOptions = {
+    seed: "catalog",
+    hubs: "simulated",
     auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] },
     controllerDelayMs: 20,
     provisioningDelayMs: 1500,
@@ -165,7 +167,7 @@ async function drainFaults(h: Harness): Promise<void> {
 describe("fault matrix", () => {
   it("survives a simulator restart in the middle of the create wait", async () => {
     const h = await harness("restart", (t) => ({ stateFile: path.join(t.workDir, "simulator.json"), provisioningDelayMs: 3000 }));
-    const stack = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web" } }));
+    const stack = await stackFor(h, clusters({ web: { template: "sim_small", name: "web" } }));
     const out = watcher(h);
     const up = stack.up({ onOutput: out.onOutput });
     await out.seen(WAITING);
@@ -185,7 +187,7 @@ describe("fault matrix", () => {
 
   it("rides out a short UNAVAILABLE burst, and a longer one keeps the id; the next up resumes the wait", async () => {
     const h = await harness("unavailable", () => ({ provisioningDelayMs: 2500 }));
-    const stack = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web" } }));
+    const stack = await stackFor(h, clusters({ web: { template: "sim_small", name: "web" } }));
 
     // Short burst: retried inside one call.
     let out = watcher(h);
@@ -199,8 +201,8 @@ describe("fault matrix", () => {
 
     // Long burst: more failures than the retry budget of a call.
     // api provisions for 20s: still PROGRESSING when the next up starts, which must resume the wait.
-    const api = { template: "ocp_4_17_small", name: "api", labels: { "simulator.osac.io/provisioning-ms": "20000" } };
-    const longer = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web" }, api }));
+    const api = { template: "sim_small", name: "api", labels: { "simulator.osac.io/provisioning-ms": "20000" } };
+    const longer = await stackFor(h, clusters({ web: { template: "sim_small", name: "web" }, api }));
     out = watcher(h);
     up = longer.up({ onOutput: out.onOutput });
     await out.seen(/cluster 'api' \([0-9a-f-]{36}\): created; waiting/);
@@ -229,14 +231,14 @@ describe("fault matrix", () => {
   it("works with answers just inside the deadline, and explains answers past it", async () => {
     const h = await harness("deadline", () => ({ provisioningDelayMs: 1000 }));
     const connection = { deadlineSeconds: 1 };
-    const stack = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web", connection } }));
+    const stack = await stackFor(h, clusters({ web: { template: "sim_small", name: "web", connection } }));
     h.sim.faults.setLatencyMs(700);
     const slow = await stack.up();
     expect(slow.summary.result).toBe("succeeded");
     expect(slow.outputs.webState.value).toBe("READY");
     h.sim.faults.setLatencyMs(0);
 
-    const two = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web", connection }, api: { template: "ocp_4_17_small", name: "api", connection } }));
+    const two = await stackFor(h, clusters({ web: { template: "sim_small", name: "web", connection }, api: { template: "sim_small", name: "api", connection } }));
     const out = watcher(h);
     const up = two.up({ onOutput: out.onOutput });
     await out.seen(/cluster 'api' \([0-9a-f-]{36}\): created; waiting/);
@@ -260,7 +262,7 @@ describe("fault matrix", () => {
       return { auth: { clientTokens: [], adminTokens: ["token-generation-1-aaaaaaaa"] }, provisioningDelayMs: 2000 };
     });
     const tokenFile = path.join(h.t.workDir, "token");
-    const stack = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web" } }), { tokenScript: `cat ${tokenFile}` });
+    const stack = await stackFor(h, clusters({ web: { template: "sim_small", name: "web" } }), { tokenScript: `cat ${tokenFile}` });
     const out = watcher(h);
     const up = stack.up({ onOutput: out.onOutput });
     await out.seen(WAITING);
@@ -286,7 +288,7 @@ describe("fault matrix", () => {
 
   it("reports a FAILED cluster with its conditions, keeps it, and replaces it once the cause is gone", async () => {
     const h = await harness("failed", () => ({ provisioningDelayMs: 800 }));
-    const failing = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web", labels: { "simulator.osac.io/outcome": "failed" } } }));
+    const failing = await stackFor(h, clusters({ web: { template: "sim_small", name: "web", labels: { "simulator.osac.io/outcome": "failed" } } }));
     const message = await failureOf(failing.up());
     expect(message).toMatch(
       /cluster 'web' \(([0-9a-f-]{36})\): cluster \1 FAILED; conditions: .*Failed=True ProvisioningFailed: provisioning of the cluster failed on hub 'faults-hub'/,
@@ -295,7 +297,7 @@ describe("fault matrix", () => {
     const [failedId] = await expectStateMatchesServer(failing, h.sim);
     expect((await serverCluster(h, failedId)).status!.state).toBe(3);
 
-    const fixed = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web" } }));
+    const fixed = await stackFor(h, clusters({ web: { template: "sim_small", name: "web" } }));
     const preview = await fixed.preview();
     expect(preview.changeSummary.replace).toBe(1);
     expect(preview.stdout).toMatch(/is FAILED on the service; it will be replaced by a new cluster/);
@@ -309,7 +311,7 @@ describe("fault matrix", () => {
 
   it("keeps a cluster whose deletion outlives timeouts.delete in the stack; the next destroy finishes it", async () => {
     const h = await harness("stuck", () => ({ provisioningDelayMs: 300 }));
-    const stack = await stackFor(h, clusters({ web: { template: "ocp_4_17_small", name: "web", labels: { "simulator.osac.io/deletion": "stuck" }, timeouts: { delete: "2s" } } }));
+    const stack = await stackFor(h, clusters({ web: { template: "sim_small", name: "web", labels: { "simulator.osac.io/deletion": "stuck" }, timeouts: { delete: "2s" } } }));
     const up = await stack.up();
     const id = up.outputs.webId.value as string;
     const message = await failureOf(stack.destroy());

@@ -22,6 +22,7 @@ const hubKubeconfig = unreachableHubKubeconfig(HUB_KUBECONFIG_TOKEN);
 
 interface Shape {
   betaWorkers?: number;
+  betaTeam?: string;
   alphaTemplate?: string;
   withAlpha?: boolean;
 }
@@ -55,7 +56,7 @@ function program(shape: Shape = {}) {
     }
     const beta = new Cluster(
       "beta",
-      { template: "ocp_4_17_small", nodeSets: { workers: { size: shape.betaWorkers ?? 3 } }, labels: { team: "platform" } },
+      { template: "sim_small", nodeSets: { workers: { size: shape.betaWorkers ?? 3 } }, labels: { team: shape.betaTeam ?? "platform" } },
       { dependsOn: [hub] },
     );
     outputs.betaId = beta.clusterId;
@@ -88,7 +89,7 @@ describe("resources end to end", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] },
       controllerDelayMs: 20,
       provisioningDelayMs: 400,
@@ -127,29 +128,32 @@ describe("resources end to end", () => {
     expect(again.changeSummary.update ?? 0).toBe(0);
   }, 240_000);
 
-  it("previews a resize as an update and a template change as a replace", async () => {
+  it("refuses at preview to resize a READY cluster (the innabox controller never tells the hub), and previews a template change as a replace", async () => {
     const resize = await inlineStack(t, program({ betaWorkers: 4 }), { project: "resources" });
-    const resizePreview = await resize.preview();
-    expect(resizePreview.changeSummary.update).toBe(1);
-    expect(resizePreview.changeSummary.replace ?? 0).toBe(0);
+    const refused = await resize.preview().then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain("nodeSets.workers.size cannot change on a READY cluster of this service (the innabox generation");
+    expect(refused).toContain("now workers: 3");
 
-    const retemplate = await inlineStack(t, program({ alphaTemplate: "ocp_4_17_medium" }), { project: "resources" });
+    const retemplate = await inlineStack(t, program({ alphaTemplate: "sim_medium" }), { project: "resources" });
     const replacePreview = await retemplate.preview();
     expect(replacePreview.changeSummary.replace).toBe(1);
     expect(replacePreview.changeSummary.update ?? 0).toBe(0);
   }, 240_000);
 
-  it("resizes in place and waits for the node sets to converge", async () => {
-    const resize = await inlineStack(t, program({ betaWorkers: 4 }), { project: "resources" });
-    const up = await resize.up();
+  it("changes labels in place", async () => {
+    const relabel = await inlineStack(t, program({ betaTeam: "apps" }), { project: "resources" });
+    const up = await relabel.up();
     expect(up.summary.resourceChanges?.update).toBe(1);
-    expect(up.outputs.betaObserved.value.workers.size).toBe(4);
     const beta = await getCluster(up.outputs.betaId.value);
-    expect(beta.status!.nodeSets.workers.size).toBe(4);
+    expect(beta.metadata!.labels.team).toBe("apps");
+    expect(beta.status!.state).toBeGreaterThan(0);
   }, 240_000);
 
-  it("reports an out-of-band resize on refresh, and the next up puts it back", async () => {
-    stack = await inlineStack(t, program({ betaWorkers: 4 }), { project: "resources" });
+  it("reports an out-of-band resize on refresh, and the next up puts the spec back to what the hub has", async () => {
+    stack = await inlineStack(t, program({ betaTeam: "apps" }), { project: "resources" });
     const betaId = (await stack.outputs()).betaId.value as string;
     const current = await getCluster(betaId);
     await client.call(Clusters.method.update, {
@@ -164,7 +168,9 @@ describe("resources end to end", () => {
 
     const up = await stack.up();
     expect(up.summary.resourceChanges?.update).toBe(1);
-    expect((await getCluster(betaId)).spec!.nodeSets.workers.size).toBe(4);
+    const restored = await getCluster(betaId);
+    expect(restored.spec!.nodeSets.workers.size).toBe(3);
+    expect(restored.status!.nodeSets.workers.size).toBe(3);
   }, 240_000);
 
   it("drops a cluster deleted behind Pulumi's back on refresh and recreates it on up", async () => {
@@ -181,13 +187,13 @@ describe("resources end to end", () => {
 
   it("adopts an existing cluster with the import option, then shows no changes", async () => {
     const created = await client.call(Clusters.method.create, {
-      object: { metadata: { name: "legacy" }, spec: { template: "ocp_4_17_small", nodeSets: { workers: { size: 3 } } } },
+      object: { metadata: { name: "legacy" }, spec: { template: "sim_small", nodeSets: { workers: { size: 3 } } } },
     });
     const id = created.object!.id;
     const adoptProgram = async () => {
       const c = new Cluster(
         "legacy",
-        { template: "ocp_4_17_small", name: "legacy", nodeSets: { workers: { size: 3 } }, timeouts: { create: "2m" } },
+        { template: "sim_small", name: "legacy", nodeSets: { workers: { size: 3 } }, timeouts: { create: "2m" } },
         { import: id },
       );
       return { id: c.clusterId };
@@ -216,8 +222,8 @@ describe("resources end to end", () => {
 
   it("keeps the id of a FAILED cluster and of a timed-out wait in the state, and destroy removes both", async () => {
     const failing = async () => {
-      new Cluster("failing", { template: "ocp_4_17_small", labels: { "simulator.osac.io/outcome": "failed" } });
-      new Cluster("slow", { template: "ocp_4_17_small", labels: { "simulator.osac.io/provisioning-ms": "600000" }, timeouts: { create: "2s" } });
+      new Cluster("failing", { template: "sim_small", labels: { "simulator.osac.io/outcome": "failed" } });
+      new Cluster("slow", { template: "sim_small", labels: { "simulator.osac.io/provisioning-ms": "600000" }, timeouts: { create: "2s" } });
     };
     const s = await inlineStack(t, failing, { project: "failing" });
     await configure(s);

@@ -27,6 +27,7 @@ const hubKubeconfig = (namespace: string) => unreachableHubKubeconfig(HUB_TOKEN,
 
 interface Shape {
   workers: number;
+  revision?: string;
   /** A kubeconfig the provider refuses at check, with the token inside. */
   brokenHub?: boolean;
 }
@@ -46,7 +47,7 @@ function program(shape: Shape) {
     });
     const cluster = new Cluster(
       "web",
-      { template: template.templateId, name: "web", templateParameters: { pull_secret: pulumi.secret(PULL_SECRET) }, nodeSets: { workers: { size: shape.workers } } },
+      { template: template.templateId, name: "web", labels: { revision: shape.revision ?? "1" }, templateParameters: { pull_secret: pulumi.secret(PULL_SECRET) }, nodeSets: { workers: { size: shape.workers } } },
       { dependsOn: [hub] },
     );
     return { id: cluster.clusterId, kubeconfig: cluster.kubeconfig, password: cluster.password, hubKubeconfig: hub.kubeconfig };
@@ -89,7 +90,7 @@ describe("secret hygiene with verbose logging", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
       auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] },
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
@@ -130,8 +131,8 @@ describe("secret hygiene with verbose logging", () => {
     secrets["cluster password"] = (await admin.call(Clusters.method.getPassword, { id: clusterId })).password;
     expect(up.outputs.kubeconfig.value).toBe(kubeconfig);
 
-    // Resize with logs in files (TMPDIR) instead of stderr, and without --debug.
-    const resize = await inlineStack(t, program({ workers: 3 }), { project: "secrets" });
+    // An in-place update with logs in files (TMPDIR) instead of stderr, and without --debug.
+    const resize = await inlineStack(t, program({ workers: 2, revision: "2" }), { project: "secrets" });
     const update = await capture("update", resize.up(verbose("update", false)));
     expect(update.summary.resourceChanges?.update).toBe(1);
 
@@ -139,7 +140,7 @@ describe("secret hygiene with verbose logging", () => {
     expect(refresh.summary.result).toBe("succeeded");
 
     // A kubeconfig the provider refuses, carrying its token: the error must not echo it.
-    const broken = await inlineStack(t, program({ workers: 3, brokenHub: true }), { project: "secrets" });
+    const broken = await inlineStack(t, program({ workers: 2, revision: "2", brokenHub: true }), { project: "secrets" });
     const checkError = await capture("broken hub", broken.preview({ ...verbose("broken hub"), logToStdErr: true })).catch((e: Error) => e);
     expect(String(checkError)).toMatch(/kubeconfig: is not valid YAML/);
 

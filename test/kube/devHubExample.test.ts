@@ -39,7 +39,7 @@ describe("examples/dev-hub", () => {
     const orders = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", "cloudkit-orders"]);
     expect(orders.items).toHaveLength(1);
     expect(orders.items[0].metadata.labels["cloudkit.openshift.io/clusterorder-uuid"]).toBe(outputs.clusterId);
-    expect(orders.items[0].spec.templateID).toBe("ocp_4_17_small");
+    expect(orders.items[0].spec.templateID).toBe("sim_small");
 
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");

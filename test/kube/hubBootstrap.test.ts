@@ -134,7 +134,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
       object: {
         metadata: { name: "orders-test" },
         spec: {
-          template: "ocp_4_17_small",
+          template: "sim_small",
           templateParameters: { release: anyPack(StringValueSchema, create(StringValueSchema, { value: "4.17.3" })) },
           nodeSets: { workers: { size: 3 } },
         },
@@ -155,7 +155,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     const order = list.items[0];
     expect(order.metadata.name).toMatch(/^order-/);
     expect(order.metadata.labels["cloudkit.openshift.io/clusterorder-uuid"]).toBe(id);
-    expect(order.spec.templateID).toBe("ocp_4_17_small");
+    expect(order.spec.templateID).toBe("sim_small");
     expect(typeof order.spec.templateParameters).toBe("string");
     expect(JSON.parse(order.spec.templateParameters)).toMatchObject({ release: "4.17.3", ha: false });
     expect(order.spec.nodeRequests).toEqual([{ resourceClass: "acme_1tib", numberOfNodes: 3 }]);

@@ -26,7 +26,7 @@ describe("KubeHubOrders", () => {
   const hub = (overrides: Partial<HubRecord> = {}): HubRecord => ({ id: "hub-1", kubeconfig: kube.adminKubeconfig, namespace: NS, ...overrides });
   const request = (clusterId: string, size = 2) => ({
     clusterId,
-    templateId: "ocp_4_17_small",
+    templateId: "sim_small",
     templateParameters: { ha: true, release: "4.17.0" },
     nodeRequests: [{ resourceClass: "acme_1tib", numberOfNodes: size }],
   });
@@ -68,7 +68,7 @@ describe("KubeHubOrders", () => {
     expect(order.apiVersion).toBe("cloudkit.openshift.io/v1alpha1");
     expect(order.metadata.labels).toEqual({ "cloudkit.openshift.io/clusterorder-uuid": "c-1" });
     expect(order.spec).toEqual({
-      templateID: "ocp_4_17_small",
+      templateID: "sim_small",
       templateParameters: JSON.stringify({ ha: true, release: "4.17.0" }),
       nodeRequests: [{ resourceClass: "acme_1tib", numberOfNodes: 2 }],
     });
@@ -156,7 +156,7 @@ describe("KubeHubOrders", () => {
     try {
       const api = clientFor({ address: sim.address, plaintext: true });
       const ready = async (hubId: string) => {
-        const id = (await api.call(Clusters.method.create, { object: { spec: { template: "ocp_4_17_small" } } })).object!.id;
+        const id = (await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } })).object!.id;
         for (let i = 0; i < 100; i++) {
           const cluster = (await api.call(Clusters.method.get, { id })).object!;
           if (cluster.status?.hub && cluster.status.hub !== hubId) throw new Error("landed on another hub");
