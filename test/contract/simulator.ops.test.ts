@@ -58,7 +58,7 @@ describe("auth", () => {
 
   test("a client may use the public cluster and catalogue reads, and nothing else", async () => {
     expect((await api.call(Clusters.method.list, {}, CLIENT)).total).toBe(0);
-    expect((await api.call(ClusterTemplates.method.list, {}, CLIENT)).total).toBe(3);
+    expect((await api.call(ClusterTemplates.method.list, {}, CLIENT)).total).toBe(4);
     expect((await api.call(HostClasses.method.get, { id: "acme_gpu" }, CLIENT)).object?.id).toBe("acme_gpu");
     const created = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, CLIENT);
     expect(created.object?.metadata?.creators).toEqual(["client"]);
@@ -124,7 +124,7 @@ describe("TLS", () => {
 
   test("a client trusting the CA connects; plaintext and other CAs do not", async () => {
     const trusted = new RawClient(sim.address, { caPem: fs.readFileSync(path.join(dir, "ca.crt"), "utf8") });
-    expect((await trusted.call(ClusterTemplates.method.list, {})).total).toBe(3);
+    expect((await trusted.call(ClusterTemplates.method.list, {})).total).toBe(4);
     trusted.close();
 
     const plaintext = new RawClient(sim.address, { deadlineMs: 1000 });
@@ -144,7 +144,7 @@ describe("TLS", () => {
 describe("state file and restart", () => {
   test("state survives restart() and a new process; timers resume from persisted timestamps", async () => {
     const stateFile = path.join(tmp, "state", "sim.json");
-    const options = { stateFile, controllerDelayMs: 20, provisioningDelayMs: 400, deletionDelayMs: 50 };
+    const options = { seed: "catalog" as const, hubs: "simulated" as const, stateFile, controllerDelayMs: 20, provisioningDelayMs: 400, deletionDelayMs: 50 };
     let sim = await startSimulator(options);
     let api = new RawClient(sim.address);
     try {
@@ -183,7 +183,7 @@ describe("state file and restart", () => {
       await sim.stop();
       sim = await startSimulator(options);
       api = new RawClient(sim.address);
-      expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(3);
+      expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(4);
       expect((await api.call(Hubs.method.get, { id: "hub-p" })).object?.namespace).toBe("orders");
       expect((await api.call(Clusters.method.get, { id: readyId })).object?.metadata?.name).toBe("early");
       // The deletion that was pending when the old process stopped completes.
@@ -231,10 +231,10 @@ describe("fault injection", () => {
     sim.faults.failNext(2);
     expect((await grpcError(api.call(ClusterTemplates.method.list, {}))).code).toBe(grpc.status.UNAVAILABLE);
     expect((await grpcError(api.call(ClusterTemplates.method.get, { id: "sim_small" }))).code).toBe(grpc.status.UNAVAILABLE);
-    expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(3);
+    expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(4);
     sim.faults.failNext(1, grpc.status.RESOURCE_EXHAUSTED);
     expect((await grpcError(api.call(ClusterTemplates.method.list, {}))).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(3);
+    expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(4);
   });
 
   test("latency delays every call; a short deadline then expires", async () => {
@@ -256,7 +256,7 @@ describe("fault injection", () => {
     await sim.restart();
     expect(sim.port).toBe(port);
     const after = await pollUntil(() => api.call(ClusterTemplates.method.list, {}), () => true);
-    expect(after.total).toBe(3);
+    expect(after.total).toBe(4);
   });
 });
 

@@ -88,9 +88,19 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     expect(await getObject(admin, ["namespace", NS])).toBeDefined();
     expect(await getObject(admin, ["serviceaccount", "-n", NS, "fulfillment-hub"])).toBeDefined();
     const role = await getObject(admin, ["role", "-n", NS, "fulfillment-hub"]);
-    expect(role.rules[0]).toMatchObject({ apiGroups: ["cloudkit.openshift.io"], verbs: ["*"] });
+    expect(role.rules).toEqual([
+      { apiGroups: ["cloudkit.openshift.io"], resources: ["clusterorders"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+    ]);
     expect(await getObject(admin, ["rolebinding", "-n", NS, "fulfillment-hub"])).toBeDefined();
     expect(await getObject(admin, ["clusterrolebinding", `fulfillment-hub:${NS}:fulfillment-hub`])).toBeUndefined();
+    // GetKubeconfig/GetPassword read the HostedCluster and its Secrets in the cluster's own namespace.
+    const reader = await getObject(admin, ["clusterrole", `fulfillment-hub:${NS}:fulfillment-hub:hosted-cluster-reader`]);
+    expect(reader.rules).toEqual([
+      { apiGroups: ["hypershift.openshift.io"], resources: ["hostedclusters"], verbs: ["get"] },
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+    ]);
+    const readerBinding = await getObject(admin, ["clusterrolebinding", `fulfillment-hub:${NS}:fulfillment-hub:hosted-cluster-reader`]);
+    expect(readerBinding.subjects).toEqual([{ kind: "ServiceAccount", name: "fulfillment-hub", namespace: NS }]);
 
     expect(up.outputs.hubId.value).toBe(HUB);
     expect(up.outputs.kubeconfig.secret).toBe(true);
@@ -117,8 +127,16 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     expect(who.stdout).toBe(`system:serviceaccount:${NS}:fulfillment-hub`);
     const orders = await kubectl(kubeconfig, ["get", "clusterorders"]); // namespace from the context
     expect(orders.code, orders.stderr).toBe(0);
-    const secrets = await kubectl(kubeconfig, ["get", "secrets"]);
-    expect(secrets.code, secrets.stderr).toBe(0);
+    // What the server reads for GetKubeconfig: one Secret by name in a cluster's namespace.
+    const clusterNs = "clusters-3c1d7a0e";
+    expect((await kubectl(kube.adminKubeconfig, ["create", "namespace", clusterNs])).code).toBe(0);
+    expect((await kubectl(kube.adminKubeconfig, ["create", "secret", "generic", "admin-kubeconfig", "-n", clusterNs, "--from-literal=kubeconfig=x"])).code).toBe(0);
+    const secret = await kubectl(kubeconfig, ["get", "secret", "admin-kubeconfig", "-n", clusterNs, "-o", "name"]);
+    expect(secret.code, secret.stderr).toBe(0);
+    expect((await kubectl(kubeconfig, ["auth", "can-i", "get", "hostedclusters.hypershift.openshift.io", "-n", clusterNs])).stdout.trim()).toBe("yes");
+    // ... and nothing more: no listing, no writing.
+    expect((await kubectl(kubeconfig, ["auth", "can-i", "list", "secrets", "-n", clusterNs])).stdout.trim()).toBe("no");
+    expect((await kubectl(kubeconfig, ["auth", "can-i", "list", "hostedclusters.hypershift.openshift.io", "-n", clusterNs])).stdout.trim()).toBe("no");
 
     const kubeSystem = await kubectl(kubeconfig, ["get", "secrets", "-n", "kube-system"]);
     expect(kubeSystem.code).not.toBe(0);

@@ -10,8 +10,8 @@ import {
 
 function stored(overrides: Partial<ClusterOutputs> = {}): ClusterOutputs {
   return {
-    template: "ocp_4_17_small",
-    templateId: "ocp_4_17_small",
+    template: "sim_small",
+    templateId: "sim_small",
     templateParameters: { pull_secret: "abc" },
     nodeSets: { workers: { size: 3 } },
     clusterId: "c1",
@@ -36,26 +36,26 @@ function stored(overrides: Partial<ClusterOutputs> = {}): ClusterOutputs {
 
 describe("diffCluster", () => {
   it("reports no change when the server only filled in defaults", () => {
-    const diff = diffCluster(stored(), { template: "ocp_4_17_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
+    const diff = diffCluster(stored(), { template: "sim_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
     expect(diff).toEqual({ changes: false, replaces: [], changed: {} });
   });
 
   it("treats a template name the server rewrote to its id as the same template", () => {
     const diff = diffCluster(stored({ template: "small" }), { template: "small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
     expect(diff.changes).toBe(false);
-    const byId = diffCluster(stored({ template: "small" }), { template: "ocp_4_17_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
+    const byId = diffCluster(stored({ template: "small" }), { template: "sim_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
     expect(byId.changes).toBe(false);
   });
 
   it("updates in place for a resize and replaces for a template change", () => {
-    const resize = diffCluster(stored(), { template: "ocp_4_17_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 5 } } });
+    const resize = diffCluster(stored(), { template: "sim_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 5 } } });
     expect(resize).toEqual({ changes: true, replaces: [], changed: { "nodeSets.workers.size": "update" } });
-    const template = diffCluster(stored(), { template: "ocp_4_17_medium", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
+    const template = diffCluster(stored(), { template: "sim_medium", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } });
     expect(template.replaces).toEqual(["template"]);
   });
 
   it("replaces for a changed, added or dropped parameter, but not for one dropped back to its default", () => {
-    const base = { template: "ocp_4_17_small", nodeSets: { workers: { size: 3 } } };
+    const base = { template: "sim_small", nodeSets: { workers: { size: 3 } } };
     expect(diffCluster(stored(), { ...base, templateParameters: { pull_secret: "xyz" } }).replaces).toEqual(["templateParameters"]);
     expect(diffCluster(stored(), { ...base, templateParameters: { pull_secret: "abc", ha: true } }).replaces).toEqual(["templateParameters"]);
     expect(diffCluster(stored(), { ...base, templateParameters: { pull_secret: "abc", ha: false } }).changes).toBe(false);
@@ -65,13 +65,13 @@ describe("diffCluster", () => {
   });
 
   it("replaces for a host class change, and accepts the stored host class id", () => {
-    const base = { template: "ocp_4_17_small", templateParameters: { pull_secret: "abc" } };
+    const base = { template: "sim_small", templateParameters: { pull_secret: "abc" } };
     expect(diffCluster(stored(), { ...base, nodeSets: { workers: { size: 3, hostClass: "acme_gpu" } } }).replaces).toEqual(["nodeSets"]);
     expect(diffCluster(stored(), { ...base, nodeSets: { workers: { size: 3, hostClass: "acme_1tib" } } }).changes).toBe(false);
   });
 
   it("updates when a declared node set is removed or a new one added, not for server-defaulted ones", () => {
-    const base = { template: "ocp_4_17_small", templateParameters: { pull_secret: "abc" } };
+    const base = { template: "sim_small", templateParameters: { pull_secret: "abc" } };
     const removed = diffCluster(stored({ nodeSets: { workers: { size: 3 }, infra: { size: 1 } } }), { ...base, nodeSets: { workers: { size: 3 } } });
     expect(removed.changed).toEqual({ "nodeSets.infra": "update" });
     const added = diffCluster(stored(), { ...base, nodeSets: { workers: { size: 3 }, gpu: { size: 1 } } });
@@ -79,7 +79,7 @@ describe("diffCluster", () => {
   });
 
   it("updates for name, labels, connection and timeouts", () => {
-    const base = { template: "ocp_4_17_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } };
+    const base = { template: "sim_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } };
     const diff = diffCluster(stored(), { ...base, name: "dev", labels: { team: "a" }, timeouts: { create: "10m" } });
     expect(diff.changed).toEqual({ name: "update", labels: "update", timeouts: "update" });
     expect(diff.replaces).toEqual([]);
@@ -88,7 +88,7 @@ describe("diffCluster", () => {
   it("compares parameters with the given equality (typed values)", () => {
     const equalAsDuration = (_: string, a: unknown, b: unknown) => String(a).replace(/s$/, "") === String(b).replace(/s$/, "");
     const olds = stored({ templateParameters: { timeout: "90s" }, effectiveTemplateParameters: { timeout: "90s" } });
-    expect(diffCluster(olds, { template: "ocp_4_17_small", templateParameters: { timeout: 90 }, nodeSets: { workers: { size: 3 } } }, equalAsDuration).changes).toBe(false);
+    expect(diffCluster(olds, { template: "sim_small", templateParameters: { timeout: 90 }, nodeSets: { workers: { size: 3 } } }, equalAsDuration).changes).toBe(false);
   });
 });
 
