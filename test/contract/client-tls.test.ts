@@ -29,7 +29,11 @@ async function listIds(client: FulfillmentClient): Promise<string[]> {
 
 const failure = expectFulfillmentError;
 
+const warnings: Error[] = [];
+const onWarning = (warning: Error) => warnings.push(warning);
+
 beforeAll(async () => {
+  process.on("warning", onWarning);
   certs = generateTestCertificates();
   [tlsSim, selfSignedSim, plainSim] = await Promise.all([
     startSimulator({ seed: "catalog", hubs: "simulated", tls: { certPem: certs.certPem, keyPem: certs.keyPem } }),
@@ -39,6 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  process.off("warning", onWarning);
   for (const client of opened) client.close();
   await Promise.all([tlsSim?.stop(), selfSignedSim?.stop(), plainSim?.stop()]);
   certs?.cleanup();
@@ -60,6 +65,22 @@ describe("verified TLS", () => {
     expect(error.codeName).toBe("UNAVAILABLE");
     expect(error.serverMessage).toMatch(/unable to verify|self-signed|issuer/);
     expect(error.hint).toContain("set caFile or caPem to the CA that signed it, or insecure: true");
+  });
+
+  it("sends no IP address as TLS server name (Node's DEP0123 warning)", async () => {
+    expect(await listIds(connect({ address: tlsSim.address, caFile: certs.caFile }))).toContain("acme_1tib");
+    expect(tlsSim.address).toMatch(/^127\.0\.0\.1:/);
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.map((w) => `${(w as { code?: string }).code}: ${w.message}`).filter((w) => w.startsWith("DEP0123"))).toEqual([]);
+  });
+
+  it("refuses a self-signed server when no CA is given, naming caFile and insecure", async () => {
+    const error = await failure(listIds(connect({ address: selfSignedSim.address })));
+    expect(error.codeName).toBe("UNAVAILABLE");
+    expect(error.serverMessage).toMatch(/self[- ]signed certificate/);
+    expect(error.hint).toContain("set caFile or caPem to the CA that signed it, or insecure: true");
+    expect(error.message).toContain("insecure: true");
   });
 
   it("refuses a self-signed server even with our CA", async () => {
