@@ -1,6 +1,6 @@
-// Glue between protobuf-es descriptors and @grpc/grpc-js: the client layer and the
-// simulator both build their grpc-js definitions from the same generated services,
-// so the wire paths and codecs can never drift apart.
+// Glue between protobuf-es descriptors and @grpc/grpc-js (unary and server-streaming
+// methods): the client layer and the simulator both build their grpc-js definitions
+// from the same generated services, so the wire paths and codecs can never drift apart.
 import * as grpc from "@grpc/grpc-js";
 import {
   fromBinary,
@@ -20,6 +20,13 @@ export type UnaryMethod<I extends DescMessage = DescMessage, O extends DescMessa
   output: O;
 };
 
+/** A server-streaming method descriptor (`Events.method.watch`). */
+export type ServerStreamingMethod<I extends DescMessage = DescMessage, O extends DescMessage = DescMessage> = DescMethod & {
+  methodKind: "server_streaming";
+  input: I;
+  output: O;
+};
+
 /** The gRPC path of a method: `/<package>.<Service>/<Method>`. */
 export function grpcPath(method: DescMethod): string {
   return `/${method.parent.typeName}/${method.name}`;
@@ -33,17 +40,20 @@ export function messageDeserializer<I extends DescMessage>(schema: I): (bytes: B
   return (bytes) => fromBinary(schema, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
-/** Builds a grpc-js service definition (keyed by the proto method name, e.g. `List`). */
+/**
+ * Builds a grpc-js service definition (keyed by the proto method name, e.g. `List`).
+ * Unary and server-streaming methods; the real API has no client or bidi streams.
+ */
 export function serviceDefinition(service: DescService): grpc.ServiceDefinition {
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methods) {
-    if (method.methodKind !== "unary") {
-      throw new Error(`${service.typeName}.${method.name}: only unary methods are supported`);
+    if (method.methodKind !== "unary" && method.methodKind !== "server_streaming") {
+      throw new Error(`${service.typeName}.${method.name}: ${method.methodKind} methods are not supported`);
     }
     definition[method.name] = {
       path: grpcPath(method),
       requestStream: false,
-      responseStream: false,
+      responseStream: method.methodKind === "server_streaming",
       requestSerialize: requestSerializer(method.input) as (value: unknown) => Buffer,
       requestDeserialize: messageDeserializer(method.input),
       responseSerialize: requestSerializer(method.output) as (value: unknown) => Buffer,
@@ -77,4 +87,27 @@ export function unaryCall<I extends DescMessage, O extends DescMessage>(
       (error, response) => (error ? reject(error) : resolve(response as MessageShape<O>)),
     );
   });
+}
+
+/**
+ * Starts one server-streaming call over an existing grpc-js client. The returned stream
+ * is an object-mode Readable of response messages (async-iterable); it emits `metadata`
+ * when the server sends its headers, ends when the server finishes with OK, and fails
+ * with the status otherwise (`cancel()` gives CANCELLED).
+ */
+export function serverStreamingCall<I extends DescMessage, O extends DescMessage>(
+  client: grpc.Client,
+  method: ServerStreamingMethod<I, O>,
+  request: MessageInitShape<I>,
+  metadata: grpc.Metadata = new grpc.Metadata(),
+  options: grpc.CallOptions = {},
+): grpc.ClientReadableStream<MessageShape<O>> {
+  return client.makeServerStreamRequest(
+    grpcPath(method),
+    requestSerializer(method.input),
+    messageDeserializer(method.output),
+    create(method.input, request),
+    metadata,
+    options,
+  );
 }

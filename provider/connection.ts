@@ -8,7 +8,9 @@
 //     mixing a stack's tokenScript with an env token would send a token nobody chose.
 //   - plaintext + insecure: a stack saying `plaintext: true` for a simulator must not be
 //     combined with `insecure: true` left in ~/.config by `fulfillment-cli login`.
-//   - caFile + caPem.
+//   - caFile + caPem, and the CLI file's `ca_files` (a list of PEM files whose contents
+//     are trusted together), which as the lowest layer counts only when no other layer
+//     sets caFile or caPem.
 // Every other setting is resolved on its own.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -131,6 +133,8 @@ type Key = keyof ConnectionInput;
 
 interface Layer {
   input: ConnectionInput;
+  /** Only the CLI file has these: its `ca_files`, read only if the CA group comes from it. */
+  caFiles?: string[];
   /** Human description of where a key of this layer is set. */
   describe(key: Key): string;
 }
@@ -188,6 +192,8 @@ const cliFileSchema = z.looseObject({
   token_script: z.string().optional(),
   insecure: z.boolean().optional(),
   plaintext: z.boolean().optional(),
+  // Go's []string: null is an empty list.
+  ca_files: z.array(z.string()).nullish(),
 });
 
 const CLI_KEYS: Partial<Record<Key, string>> = {
@@ -198,27 +204,27 @@ const CLI_KEYS: Partial<Record<Key, string>> = {
   plaintext: "plaintext",
 };
 
-function cliLayer(file: string, problems: string[]): ConnectionInput {
+function cliLayer(file: string, problems: string[]): { input: ConnectionInput; caFiles?: string[] } {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return {};
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return { input: {} };
     problems.push(`fulfillment-cli config ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix its permissions or remove it`);
-    return {};
+    return { input: {} };
   }
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return { input: {} };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     problems.push(`fulfillment-cli config ${file}: not valid JSON; fix it or run fulfillment-cli login again`);
-    return {};
+    return { input: {} };
   }
   const parsed = cliFileSchema.safeParse(json);
   if (!parsed.success) {
     problems.push(...formatIssues(parsed.error.issues, (p) => `fulfillment-cli config ${file} key ${p.map(String).join(".") || "(root)"}`));
-    return {};
+    return { input: {} };
   }
   const data = parsed.data;
   const raw: Record<string, unknown> = {};
@@ -231,7 +237,9 @@ function cliLayer(file: string, problems: string[]): ConnectionInput {
   // The CLI stores insecure and plaintext independently; plaintext wins there, as in the CLI.
   set("insecure", data.plaintext ? undefined : data.insecure);
   set("plaintext", data.plaintext);
-  return validateLayer(raw, (key) => `fulfillment-cli config ${file}${key ? ` key ${CLI_KEYS[key as Key] ?? key}` : ""}`, problems);
+  const input = validateLayer(raw, (key) => `fulfillment-cli config ${file}${key ? ` key ${CLI_KEYS[key as Key] ?? key}` : ""}`, problems);
+  const caFiles = (data.ca_files ?? []).map((caFile) => caFile.trim()).filter((caFile) => caFile !== "");
+  return caFiles.length > 0 ? { input, caFiles } : { input };
 }
 
 const GROUPS: Key[][] = [["address"], ["token", "tokenScript"], ["plaintext", "insecure"], ["caFile", "caPem"], ["deadlineSeconds"]];
@@ -287,15 +295,21 @@ export function resolveConnection(layers: {
       describe: (key) => `stack config fulfillment:${key}`,
     },
     { input: envLayer(env, problems), describe: (key) => `environment variable ${ENV_NAMES[key] ?? key}` },
-    { input: cliLayer(cliPath, problems), describe: (key) => `fulfillment-cli config ${cliPath} (${CLI_KEYS[key] ?? key})` },
+    { ...cliLayer(cliPath, problems), describe: (key) => `fulfillment-cli config ${cliPath} (${CLI_KEYS[key] ?? key})` },
   ];
   if (problems.length) throw new ConfigurationError(problems);
 
   const chosen: ConnectionInput = {};
   const where: Partial<Record<Key, string>> = {};
+  let caFiles: { files: string[]; where: string } | undefined;
   for (const group of GROUPS) {
-    const layer = ordered.find((l) => group.some((key) => l.input[key] !== undefined));
+    const isCaGroup = group.includes("caFile");
+    const layer = ordered.find((l) => group.some((key) => l.input[key] !== undefined) || (isCaGroup && l.caFiles !== undefined));
     if (!layer) continue;
+    if (isCaGroup && layer.caFiles && !group.some((key) => layer.input[key] !== undefined)) {
+      caFiles = { files: layer.caFiles, where: `fulfillment-cli config ${cliPath} (ca_files)` };
+      continue;
+    }
     for (const key of group) {
       if (layer.input[key] === undefined) continue;
       (chosen as Record<string, unknown>)[key] = layer.input[key];
@@ -319,6 +333,10 @@ export function resolveConnection(layers: {
     } else if (chosen.caFile !== undefined) {
       caPem = readCaFile(chosen.caFile, where.caFile!, env, problems);
       sources.caPem = where.caFile!;
+    } else if (caFiles !== undefined) {
+      const pems = caFiles.files.map((file) => readCaFile(file, caFiles!.where, env, problems));
+      if (pems.every((pem) => pem !== undefined)) caPem = pems.map((pem) => (pem.endsWith("\n") ? pem : `${pem}\n`)).join("");
+      sources.caPem = caFiles.where;
     }
   }
   if (problems.length) throw new ConfigurationError(problems);

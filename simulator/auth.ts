@@ -34,7 +34,24 @@ const CLIENT_METHODS = new Set([
   "/fulfillment.v1.HostClasses/Get",
 ]);
 
+/**
+ * Open to everyone, token or not, like the real server's publicMethodRegex
+ * `^/(metadata|grpc\.(reflection|health))\..*$` (the CLI's login calls Metadata/Get
+ * before it has a token).
+ */
+const PUBLIC_METHODS = /^\/(metadata|grpc\.(reflection|health))\./;
+
+/**
+ * Denials the real deployment words its own way. Authorino's client allow-list names
+ * "/events.v1/Watch", not the real path, so ext_authz denies every non-admin Watch.
+ */
+const DENIALS: Record<string, string> = {
+  "/events.v1.Events/Watch": "permission denied",
+};
+
 const GUEST: Subject = { name: "guest", role: "admin" };
+/** Public methods with auth on run as the guest, with no rights beyond them. */
+const ANONYMOUS: Subject = { name: "guest", role: "client" };
 
 // Tokens are compared through their digests so that neither their length nor their
 // content leaks through timing, and so the plain values need not be kept around.
@@ -59,6 +76,7 @@ export class Authenticator {
   /** Throws UNAUTHENTICATED or PERMISSION_DENIED; never puts the token in a message. */
   check(metadata: Metadata, path: string): Subject {
     if (!this.tokens) return GUEST;
+    if (PUBLIC_METHODS.test(path)) return ANONYMOUS;
     const header = metadata.get("authorization")[0];
     if (header === undefined || header === "") {
       throw new ApiError(status.UNAUTHENTICATED, "authorization header is mandatory");
@@ -70,7 +88,7 @@ export class Authenticator {
     const found = this.tokens.find((candidate) => timingSafeEqual(candidate.digest, presented));
     if (!found) throw new ApiError(status.UNAUTHENTICATED, "bearer token is not valid");
     if (found.role !== "admin" && !CLIENT_METHODS.has(path)) {
-      throw new ApiError(status.PERMISSION_DENIED, `access to method '${path}' is denied`);
+      throw new ApiError(status.PERMISSION_DENIED, DENIALS[path] ?? `access to method '${path}' is denied`);
     }
     return { name: jwtSubject(token) ?? found.role, role: found.role };
   }

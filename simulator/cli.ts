@@ -11,6 +11,8 @@ const USAGE = `usage: fulfillment-simulator [options]
   --port PORT                  port, 0 for a free one (default 8000)
   --state FILE                 keep state in this JSON file across restarts
   --tokens FILE                JSON {"clientTokens": [...], "adminTokens": [...]}; absent = guest mode
+  --trusted-token-issuer URL   an OAuth issuer that Metadata/Get advertises (what fulfillment-cli login
+                               starts OAuth against); repeat it or separate issuers with commas
   --tls-cert FILE --tls-key FILE  serve TLS with this PEM certificate and key
   --controller-delay DURATION  until a new cluster's first controller pass (default 100ms)
   --provisioning-delay DURATION  from landing on a hub to READY (default 3s)
@@ -47,6 +49,10 @@ const flagsSchema = z
       .default(8000),
     state: z.string().min(1, { message: "--state needs a file name" }).optional(),
     tokens: z.string().min(1, { message: "--tokens needs a file name" }).optional(),
+    "trusted-token-issuer": z
+      .array(z.string())
+      .default([])
+      .transform((values) => values.flatMap((value) => value.split(",")).map((issuer) => issuer.trim()).filter((issuer) => issuer !== "")),
     "tls-cert": z.string().min(1, { message: "--tls-cert needs a file name" }).optional(),
     "tls-key": z.string().min(1, { message: "--tls-key needs a file name" }).optional(),
     "controller-delay": duration("--controller-delay"),
@@ -83,6 +89,7 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
         port: { type: "string" },
         state: { type: "string" },
         tokens: { type: "string" },
+        "trusted-token-issuer": { type: "string", multiple: true },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "controller-delay": { type: "string" },
@@ -112,6 +119,7 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
     deletionDelayMs: flags["deletion-delay"],
     seed: flags["no-seed"] || flags.seed === "none" ? false : flags.seed,
     hubs: flags.hubs,
+    trustedTokenIssuers: flags["trusted-token-issuer"].length > 0 ? flags["trusted-token-issuer"] : undefined,
     log: flags.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
   };
   if (flags.tokens !== undefined) {

@@ -8,15 +8,20 @@ import { Hubs } from "../proto/gen/private/v1/hubs_service_pb";
 import { Clusters as PublicClusters } from "../proto/gen/fulfillment/v1/clusters_service_pb";
 import { ClusterTemplates as PublicTemplates } from "../proto/gen/fulfillment/v1/cluster_templates_service_pb";
 import { HostClasses as PublicHostClasses } from "../proto/gen/fulfillment/v1/host_classes_service_pb";
+import { Events } from "../proto/gen/events/v1/events_service_pb";
+import { Metadata } from "../proto/gen/metadata/v1/metadata_service_pb";
 import { Authenticator, type AuthOptions } from "./auth";
 import { Controller } from "./controller";
+import { EventBus } from "./events";
 import { Faults } from "./faults";
 import type { HubOrders } from "./hubOrders";
-import { seed } from "./seed";
+import { seed, type SeedKind } from "./seed";
 import { bind, buildServer, serverCredentials, type ServedApi } from "./server";
 import { privateClusterHandlers, publicClusterHandlers } from "./services/clusters";
 import { hostClassHandlers, hubHandlers, templateHandlers } from "./services/catalog";
 import type { Env } from "./services/crud";
+import { eventsStreams } from "./services/events";
+import { metadataHandlers } from "./services/metadata";
 import { Store } from "./store";
 import { KubeHubOrders } from "./kubeHubOrders";
 
@@ -33,6 +38,12 @@ export interface SimulatorOptions {
   stateFile?: string;
   /** Absent: guest mode, everyone is admin (like `--grpc-authn-type=guest`). */
   auth?: AuthOptions;
+  /**
+   * What metadata.v1.Metadata/Get advertises in authn.trusted_token_issuers (sorted and
+   * de-duplicated, like `--grpc-authn-trusted-token-issuers`). Default none. The
+   * simulator does not validate tokens against them; it only announces them.
+   */
+  trustedTokenIssuers?: string[];
   tls?: { certPem: string; keyPem: string };
   /** Until a new cluster's first controller pass. Default 100. */
   controllerDelayMs?: number;
@@ -42,10 +53,22 @@ export interface SimulatorOptions {
   nodeSetConvergenceMs?: number;
   /** From Delete to the object being gone. Default 500. */
   deletionDelayMs?: number;
-  /** Seed host classes and templates into a fresh state. Default true. */
-  seed?: boolean;
-  /** Where ClusterOrders go. Default: KubeHubOrders, into the API server each hub's kubeconfig points at; a kubeconfig that does not parse or points nowhere does not hold clusters back. */
+  /**
+   * What a fresh state starts with: "server" (default, or true) is what the real server
+   * seeds; "catalog" adds ready-made host classes and templates with node sets; false, nothing.
+   */
+  seed?: boolean | SeedKind;
+  /**
+   * "kube" (default): ClusterOrders go into the API server each hub's kubeconfig points at,
+   * and a hub that cannot take one holds the cluster back as the real controller does.
+   * "simulated": the simulator plays the hubs too; no kubeconfig is ever contacted (demos
+   * and tests without a Kubernetes API server).
+   */
+  hubs?: "kube" | "simulated";
+  /** Where ClusterOrders go; overrides `hubs`. */
   hubOrders?: HubOrders;
+  /** How often the controller revisits a cluster whose last pass failed (the real one resyncs hourly). Default 1 h. */
+  resyncMs?: number;
   log?: (line: string) => void;
 }
 
@@ -53,7 +76,12 @@ export interface Simulator {
   /** host:port */
   readonly address: string;
   readonly port: number;
-  faults: { setLatencyMs(ms: number): void; failNext(count: number, code?: number): void };
+  faults: {
+    setLatencyMs(ms: number): void;
+    failNext(count: number, code?: number): void;
+    /** The next `count` calls of one method (e.g. `/GetKubeconfig`) fail with `code` and `message`. */
+    failMethod(method: string, count: number, code: number, message?: string): void;
+  };
   /** Replaces the accepted tokens on the running server (a token expiring or rotated mid-run); undefined = guest mode. */
   setAuth(auth: AuthOptions | undefined): void;
   /** Stops listening, then listens again on the same port with the state reloaded from the file. */
@@ -84,17 +112,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     provisioningDelayMs: delay(options, "provisioningDelayMs"),
     nodeSetConvergenceMs: delay(options, "nodeSetConvergenceMs"),
     deletionDelayMs: delay(options, "deletionDelayMs"),
-    hubOrders: options.hubOrders ?? new KubeHubOrders({ unusableHub: "proceed" }),
+    hubOrders: options.hubOrders ?? (options.hubs === "simulated" ? undefined : new KubeHubOrders()),
+    resyncMs: options.resyncMs ?? 3_600_000,
     log,
   };
   const auth = new Authenticator(options.auth);
   const faults = new Faults();
+  // Outlives restarts: a store swapped in on restart publishes to the same bus.
+  const events = new EventBus();
   const credentials = serverCredentials(options.tls);
 
   const openStore = (): Store => {
-    const store = new Store(options.stateFile);
+    const store = new Store(options.stateFile, events);
     if (!store.load() && options.seed !== false) {
-      seed(store);
+      seed(store, options.seed === true || options.seed === undefined ? "server" : options.seed);
       store.commit();
     }
     return store;
@@ -115,6 +146,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { service: PrivateClusters, handlers: privateClusterHandlers(current) },
     { service: PrivateTemplates, handlers: templates.privateApi },
     { service: PrivateHostClasses, handlers: hostClasses.privateApi },
+    { service: Metadata, handlers: metadataHandlers(options.trustedTokenIssuers) },
+    { service: Events, handlers: {}, streams: eventsStreams(events, log) },
   ];
   const newServer = () => buildServer({ apis, auth, faults, tls: options.tls, log });
 
@@ -131,17 +164,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults: {
       setLatencyMs: (ms) => faults.setLatencyMs(ms),
       failNext: (count, code) => faults.failNext(count, code),
+      failMethod: (method, count, code, message) => faults.failMethod(method, count, code, message),
     },
     setAuth: (next) => auth.replaceTokens(next),
     async restart() {
       if (stopped) throw new Error("the simulator has been stopped");
       env.controller.stop();
+      events.disconnectAll();
       server.forceShutdown();
       // Without a state file the memory is the state: keep it, as a restarted
       // process would keep its database.
       let store = env.store;
       if (options.stateFile) {
-        store.frozen = true;
+        store.close();
         store = openStore();
       }
       env = { store, controller: new Controller(store, controllerOptions) };
@@ -154,7 +189,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (stopped) return;
       stopped = true;
       env.controller.stop();
-      env.store.frozen = true;
+      env.store.close();
+      // Open Watch streams would otherwise hold the graceful shutdown until it times out.
+      events.disconnectAll();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();

@@ -1,10 +1,13 @@
 // One store behind both API views. Objects are held in their private.v1 form; every
-// change goes through commit(), which persists the whole state when a file is set.
-import { clone, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+// change goes through commit(), which persists the whole state when a file is set and,
+// while someone watches, publishes what changed since the last commit to the event bus.
+import { randomUUID } from "node:crypto";
+import { clone, equals, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { ClusterSchema, type Cluster } from "../proto/gen/private/v1/cluster_type_pb";
 import { ClusterTemplateSchema, type ClusterTemplate } from "../proto/gen/private/v1/cluster_template_type_pb";
 import { HostClassSchema, type HostClass } from "../proto/gen/private/v1/host_class_type_pb";
 import { HubSchema, type Hub } from "../proto/gen/private/v1/hub_type_pb";
+import { EventType, type EventBus, type ObjectChange } from "./events";
 import { readState, writeState } from "./persistence";
 
 /** Controller bookkeeping for one cluster: the hub side of the simulation. */
@@ -39,6 +42,11 @@ export const kindSchemas = {
 
 export type KindObject<K extends Kind> = MessageShape<(typeof kindSchemas)[K]>;
 
+const KINDS = Object.keys(kindSchemas) as Kind[];
+
+/** Copies of the objects as last published, per kind and id. */
+type Published = { [K in Kind]: Map<string, KindObject<K>> };
+
 export class Store implements Collections {
   clusters = new Map<string, Cluster>();
   templates = new Map<string, ClusterTemplate>();
@@ -47,8 +55,25 @@ export class Store implements Collections {
   runtime = new Map<string, ClusterRuntime>();
   /** Set while stopped so that late async work (hub calls in flight) cannot write. */
   frozen = false;
+  /**
+   * Change tracking, only while the bus has subscribers. Handlers and the controller
+   * change objects in place and then commit(), so changes are found by comparing with
+   * copies of what was last published: one place sees every create, update and removal.
+   */
+  private published?: Published;
+  /** Objects removed since the last commit, in their final state. */
+  private removed = new Map<string, { kind: Kind; object: KindObject<Kind> }>();
+  private readonly detach?: () => void;
 
-  constructor(readonly file?: string) {}
+  constructor(
+    readonly file?: string,
+    private readonly events?: EventBus,
+  ) {
+    if (events) {
+      this.detach = events.onActivity((active) => (active ? this.startTracking() : this.stopTracking()));
+      if (events.subscriberCount > 0) this.startTracking();
+    }
+  }
 
   /** Loads the state file; false when there is none yet (a fresh start, to be seeded). */
   load(): boolean {
@@ -60,12 +85,22 @@ export class Store implements Collections {
     this.hostClasses = state.hostClasses;
     this.hubs = state.hubs;
     this.runtime = state.runtime;
+    if (this.published) this.startTracking();
     return true;
   }
 
   commit(): void {
-    if (this.frozen || !this.file) return;
+    if (this.frozen) return;
+    this.publishChanges();
+    if (!this.file) return;
     writeState(this.file, this);
+  }
+
+  /** Stops writing and publishing for good (the simulator stopped or swapped stores). */
+  close(): void {
+    this.frozen = true;
+    this.stopTracking();
+    this.detach?.();
   }
 
   collection<K extends Kind>(kind: K): Map<string, KindObject<K>> {
@@ -82,8 +117,58 @@ export class Store implements Collections {
   }
 
   remove(kind: Kind, id: string): void {
+    const object = this.collection(kind).get(id);
+    if (object && this.published) this.removed.set(`${kind}/${id}`, { kind, object });
     this.collection(kind).delete(id);
     if (kind === "clusters") this.runtime.delete(id);
+  }
+
+  private startTracking(): void {
+    const copies = <K extends Kind>(kind: K): Map<string, KindObject<K>> =>
+      new Map([...this.collection(kind)].map(([id, object]) => [id, copy(kind, object)]));
+    this.published = { clusters: copies("clusters"), templates: copies("templates"), hostClasses: copies("hostClasses"), hubs: copies("hubs") };
+    this.removed.clear();
+  }
+
+  private stopTracking(): void {
+    this.published = undefined;
+    this.removed.clear();
+  }
+
+  /**
+   * What the real server's DAO emits: CREATED for a new object, UPDATED for a changed one
+   * (a Delete that only sets deletion_timestamp included), and for a removal UPDATED if
+   * its last change was not yet published, then DELETED with the object as it was last.
+   */
+  private publishChanges(): void {
+    const published = this.published;
+    if (!published || !this.events) return;
+    const changes: ObjectChange[] = [];
+    const change = <K extends Kind>(type: ObjectChange["type"], kind: K, object: KindObject<K>) =>
+      changes.push({ id: randomUUID(), type, kind, object } as ObjectChange);
+    for (const kind of KINDS) {
+      const seen = published[kind] as Map<string, KindObject<Kind>>;
+      for (const [id, object] of this.collection(kind) as Map<string, KindObject<Kind>>) {
+        const before = seen.get(id);
+        if (before && same(kind, before, object)) continue;
+        const after = copy(kind, object);
+        seen.set(id, after);
+        change(before ? EventType.OBJECT_UPDATED : EventType.OBJECT_CREATED, kind, after);
+      }
+      for (const [id, before] of seen) {
+        if (this.collection(kind).has(id)) continue;
+        seen.delete(id);
+        const last = this.removed.get(`${kind}/${id}`)?.object;
+        let final = before;
+        if (last && !same(kind, before, last)) {
+          final = copy(kind, last);
+          change(EventType.OBJECT_UPDATED, kind, final);
+        }
+        change(EventType.OBJECT_DELETED, kind, final);
+      }
+    }
+    this.removed.clear();
+    for (const item of changes) this.events.publish(item);
   }
 
   /** Deep copies sorted by id, for assertions in tests. */
@@ -99,6 +184,14 @@ export class Store implements Collections {
       hubs: sorted("hubs"),
     };
   }
+}
+
+function copy<K extends Kind>(kind: K, object: KindObject<K>): KindObject<K> {
+  return clone(kindSchemas[kind] as DescMessage, object) as KindObject<K>;
+}
+
+function same(kind: Kind, a: KindObject<Kind>, b: KindObject<Kind>): boolean {
+  return equals(kindSchemas[kind] as DescMessage, a, b);
 }
 
 /** Byte-wise order, like the database's ORDER BY id with the C collation. */

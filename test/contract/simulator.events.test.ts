@@ -59,9 +59,10 @@ class Watcher {
   private readonly call: grpc.ClientReadableStream<{ event?: Event }>;
   private readonly waiters = new Set<() => void>();
 
-  constructor(client: grpc.Client, filter?: string, token: string | undefined = ADMIN) {
+  /** `token` null: no authorization header. */
+  constructor(client: grpc.Client, filter?: string, token: string | null = ADMIN) {
     const metadata = new grpc.Metadata();
-    if (token !== undefined) metadata.set("authorization", `Bearer ${token}`);
+    if (token !== null) metadata.set("authorization", `Bearer ${token}`);
     this.call = serverStreamingCall(client, Events.method.watch, filter === undefined ? {} : { filter }, metadata);
     this.ended = new Promise((resolve) => {
       this.call.on("error", (error: grpc.ServiceError) => resolve(error));
@@ -115,7 +116,7 @@ class Watcher {
 }
 
 /** Watches on one channel, cancelled and closed together. */
-async function withWatches<T>(body: (open: (filter?: string, token?: string) => Promise<Watcher>) => Promise<T>): Promise<T> {
+async function withWatches<T>(body: (open: (filter?: string, token?: string | null) => Promise<Watcher>) => Promise<T>): Promise<T> {
   const client = new grpc.Client(sim.address, grpc.credentials.createInsecure());
   const watchers: Watcher[] = [];
   try {
@@ -302,7 +303,7 @@ describe("auth (the real deployment allows Watch to admins only)", () => {
       const denied = await new Watcher(client, "has(event.cluster)", CLIENT).ended;
       expect(denied?.code).toBe(grpc.status.PERMISSION_DENIED);
       expect(denied?.details).toBe("permission denied");
-      const anonymous = await new Watcher(client, undefined, undefined).ended;
+      const anonymous = await new Watcher(client, undefined, null).ended;
       expect(anonymous?.code).toBe(grpc.status.UNAUTHENTICATED);
     } finally {
       client.close();
@@ -324,7 +325,7 @@ describe("auth (the real deployment allows Watch to admins only)", () => {
     const client = new grpc.Client(guest.address, grpc.credentials.createInsecure());
     const raw = new RawClient(guest.address);
     try {
-      const watch = new Watcher(client, undefined, undefined);
+      const watch = new Watcher(client, undefined, null);
       await watch.ready;
       await raw.call(ClusterTemplates.method.create, { object: { id: "guest-tpl", title: "Guest" } });
       await watch.waitForType(EventType.OBJECT_CREATED, "guest-tpl");
@@ -343,7 +344,7 @@ describe("stream end", () => {
     const doomed = await startSimulator({ seed: false });
     const client = new grpc.Client(doomed.address, grpc.credentials.createInsecure());
     try {
-      const watch = new Watcher(client, undefined, undefined);
+      const watch = new Watcher(client, undefined, null);
       await watch.ready;
       const started = Date.now();
       await doomed.stop();

@@ -243,3 +243,77 @@ describe("addressProblem", () => {
     ["a b:1", "expected host:port"],
   ])("rejects %s", (address, fix) => expect(addressProblem(address)).toContain(fix));
 });
+
+describe("resolveConnection: the CLI file's ca_files", () => {
+  const PEM_B = "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----";
+
+  function caFiles(): { a: string; b: string } {
+    const a = path.join(home, "a.pem");
+    const b = path.join(home, "b.pem");
+    fs.writeFileSync(a, PEM);
+    fs.writeFileSync(b, PEM_B);
+    return { a, b };
+  }
+
+  it("trusts the contents of every listed file, concatenated in order", () => {
+    const { a, b } = caFiles();
+    writeCli({ address: "cli:443", ca_files: [a, b] });
+    const resolved = resolveConnection({ env: { HOME: home } });
+    expect(resolved.caPem).toBe(`${PEM}${PEM_B}\n`);
+    expect(resolved.sources.caPem).toBe(`fulfillment-cli config ${cliPath} (ca_files)`);
+  });
+
+  it("expands ~ and skips empty entries; an empty or null list is no CA", () => {
+    caFiles();
+    writeCli({ address: "cli:443", ca_files: ["~/a.pem", ""] });
+    expect(resolveConnection({ env: { HOME: home } }).caPem).toBe(PEM);
+    writeCli({ address: "cli:443", ca_files: null });
+    expect(resolveConnection({ env: { HOME: home } }).caPem).toBeUndefined();
+    writeCli({ address: "cli:443", ca_files: [] });
+    expect(resolveConnection({ env: { HOME: home } }).caPem).toBeUndefined();
+  });
+
+  it("counts for less than caFile or caPem in any other layer, which are then used alone and the files not read", () => {
+    const { a } = caFiles();
+    writeCli({ address: "cli:443", ca_files: [path.join(home, "missing.pem")] });
+    const fromEnv = resolveConnection({ env: { HOME: home, FULFILLMENT_CA_FILE: a } });
+    expect(fromEnv.caPem).toBe(PEM);
+    expect(fromEnv.sources.caPem).toBe("environment variable FULFILLMENT_CA_FILE");
+    const fromStack = resolveConnection({ stackConfig: { caPem: PEM }, env: { HOME: home } });
+    expect(fromStack.caPem).toBe(PEM.trim());
+    expect(fromStack.sources.caPem).toBe("stack config fulfillment:caPem");
+    expect(resolveConnection({ explicit: { caFile: a }, env: { HOME: home } }).sources.caPem).toBe("connection.caFile");
+  });
+
+  it("still counts when another layer sets only other settings", () => {
+    const { a } = caFiles();
+    writeCli({ address: "cli:443", ca_files: [a] });
+    const resolved = resolveConnection({ explicit: { address: "explicit:443", insecure: false }, env: { HOME: home, FULFILLMENT_TOKEN: "t" } });
+    expect(resolved.address).toBe("explicit:443");
+    expect(resolved.caPem).toBe(PEM);
+  });
+
+  it("is ignored with plaintext, from the CLI file itself or from a higher layer", () => {
+    const missing = path.join(home, "missing.pem");
+    writeCli({ address: "cli:443", plaintext: true, ca_files: [missing] });
+    expect(resolveConnection({ env: { HOME: home } })).toMatchObject({ plaintext: true });
+    expect(resolveConnection({ env: { HOME: home } }).caPem).toBeUndefined();
+    writeCli({ address: "cli:443", ca_files: [missing] });
+    expect(resolveConnection({ explicit: { plaintext: true }, env: { HOME: home } }).caPem).toBeUndefined();
+  });
+
+  it("names the CLI file and the entry when a file is unreadable or not PEM, and refuses a list of non-strings", () => {
+    const missing = path.join(home, "missing.pem");
+    const junk = path.join(home, "junk.pem");
+    fs.writeFileSync(junk, "hello");
+    writeCli({ address: "cli:443", ca_files: [missing, junk] });
+    const error = errorOf(() => resolveConnection({ env: { HOME: home } })) as ConfigurationError;
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.problems).toEqual([
+      expect.stringMatching(new RegExp(`^fulfillment-cli config .*config\\.json \\(ca_files\\): cannot read '.*missing\\.pem' \\(ENOENT\\)`)),
+      expect.stringMatching(new RegExp(`^fulfillment-cli config .*config\\.json \\(ca_files\\): '.*junk\\.pem' holds no PEM certificate`)),
+    ]);
+    writeCli({ address: "cli:443", ca_files: "/etc/ca.pem" });
+    expect(errorOf(() => resolveConnection({ env: { HOME: home } })).message).toContain(`fulfillment-cli config ${cliPath} key ca_files`);
+  });
+});
