@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { startSimulator, type SimulatorOptions } from "./index";
+import { parseDuration } from "../provider/duration";
 
 const USAGE = `usage: fulfillment-simulator [options]
   --host HOST                  address to listen on (default 127.0.0.1)
@@ -27,14 +28,18 @@ const USAGE = `usage: fulfillment-simulator [options]
   --quiet                      no log lines on stderr
 Durations: 250ms, 3s, 1.5m, or a plain number of milliseconds.`;
 
+// The project's one duration grammar; a plain number is milliseconds (0 allowed here).
 const duration = (flag: string) =>
   z
     .string()
-    .regex(/^\d+(\.\d+)?(ms|s|m)?$/, { message: `${flag} must be a duration such as 500ms, 3s or 1m` })
-    .transform((text) => {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text)!;
-      const factor = match[2] === "s" ? 1000 : match[2] === "m" ? 60_000 : 1;
-      return Math.round(Number(match[1]) * factor);
+    .transform((text, ctx) => {
+      if (/^\d+$/.test(text.trim())) return Number(text.trim());
+      try {
+        return Math.round(parseDuration(text, flag));
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${flag} must be a duration such as 500ms, 3s or 1m` });
+        return z.NEVER;
+      }
     })
     .optional();
 

@@ -1,5 +1,6 @@
-// The YAML stack format: hubs, templates and clusters in one document, Terraform-style.
+// The YAML stack format: hubs, host classes, templates and clusters in one document, Terraform-style.
 import { z } from "zod";
+import { durationSchema as oneDurationGrammar } from "../provider/duration";
 import { connectionInputSchema } from "../provider/connection";
 import { dnsLabelSchema, labelsSchema } from "../provider/resources/common";
 import { nodeSetInputSchema } from "../provider/resources/clusterModel";
@@ -8,7 +9,7 @@ const idSchema = z
   .string({ message: "expected an id such as 'prod-hub-01'" })
   .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: "use letters, digits, '-', '_' and '.'" });
 
-const durationSchema = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, { message: "write durations like '90s', '45m' or '1h30m'" });
+const durationSchema = oneDurationGrammar();
 
 const bootstrapSchema = z.strictObject({
   /** The hub's admin kubeconfig file (used only to set the hub up). */
@@ -38,6 +39,17 @@ export const hubSpecSchema = z
   .refine((hub) => (hub.kubeconfigFile === undefined) !== (hub.bootstrap === undefined), {
     message: "set exactly one of kubeconfigFile (a ready kubeconfig) or bootstrap (set the hub up from an admin kubeconfig)",
   });
+
+export const hostClassSpecSchema = z.strictObject({
+  /** The id template node sets name as their hostClass. */
+  id: z
+    .string({ message: "expected a host class id such as 'acme_1tib'" })
+    .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: "use letters, digits, '-', '_' and '.' (e.g. 'acme_1tib')" }),
+  title: z.string({ message: "set a title, e.g. 'ACME 1 TiB'" }).min(1, { message: "set a title, e.g. 'ACME 1 TiB'" }),
+  description: z.string().optional(),
+  name: dnsLabelSchema.optional(),
+  labels: labelsSchema,
+});
 
 export const templateSpecSchema = z.strictObject({
   id: idSchema,
@@ -74,6 +86,8 @@ export const stackSpecSchema = z
   .strictObject({
     connection: connectionInputSchema.optional(),
     hubs: z.array(hubSpecSchema).optional(),
+    /** Host classes to create (writing them takes an admin token); template node sets may name them or the service's. */
+    hostClasses: z.array(hostClassSpecSchema).optional(),
     templates: z.array(templateSpecSchema).optional(),
     clusters: z.array(clusterSpecSchema).optional(),
   })
@@ -88,11 +102,13 @@ export const stackSpecSchema = z
       });
     };
     unique(spec.hubs, "id", "hubs");
+    unique(spec.hostClasses, "id", "hostClasses");
     unique(spec.templates, "id", "templates");
     unique(spec.clusters, "name", "clusters");
   });
 
 export type StackSpec = z.infer<typeof stackSpecSchema>;
 export type HubSpec = z.infer<typeof hubSpecSchema>;
+export type HostClassSpec = z.infer<typeof hostClassSpecSchema>;
 export type TemplateSpec = z.infer<typeof templateSpecSchema>;
 export type ClusterSpec = z.infer<typeof clusterSpecSchema>;

@@ -4,12 +4,11 @@
 // id); these rules make sure those never show up as changes or drift.
 import { z } from "zod";
 import { connectionSchema, dnsLabelSchema, labelsSchema, sameJson } from "./common";
+import { durationSchema as durationSchema_ } from "../duration";
 
 export const DEFAULT_TIMEOUTS = { create: "60m", update: "30m", delete: "30m" } as const;
 
-const durationSchema = z
-  .string()
-  .regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, { message: "write durations like '90s', '45m' or '1h30m'" });
+const durationSchema = durationSchema_();
 
 export const nodeSetInputSchema = z.strictObject({
   size: z

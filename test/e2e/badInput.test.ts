@@ -116,7 +116,9 @@ describe("bad input", () => {
     ["size 0", { template: "sim_small", nodeSets: { workers: { size: 0 } } }, "nodeSets.workers.size: expected a positive integer (the server refuses size 0)"],
     ["a label value that is a number", { template: "sim_small", labels: { team: 5 as unknown as string } }, "labels.team: label values must be strings; quote numbers and booleans"],
     ["a name that is not a DNS label", { template: "sim_small", name: "Web_1" }, "name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    ["a timeout in words", { template: "sim_small", timeouts: { create: "10 minutes" } }, "timeouts.create: write durations like '90s', '45m' or '1h30m'"],
+    ["a timeout in words", { template: "sim_small", timeouts: { create: "10 minutes" } }, "timeouts.create: '10 minutes' is not a duration greater than zero; write it like '90s', '45m' or '1h30m'"],
+    // Refused at check, before any cluster is ordered (it used to pass check and fail after Create).
+    ["a zero timeout", { template: "sim_small", timeouts: { create: "0s" } }, "timeouts.create: '0s' is not a duration greater than zero; write it like '90s', '45m' or '1h30m'"],
     [
       "an unknown template",
       { template: "ocp_9_99" },

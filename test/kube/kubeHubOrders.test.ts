@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeconfigYaml, startLocalKube, type LocalKube } from "../helpers/localKube";
 import { KubeHubOrders } from "../../simulator/kubeHubOrders";
+import { logLines } from "../helpers/logLines";
 import type { HubRecord } from "../../simulator/hubOrders";
 import { clusterOrderCrdSpec } from "../../components/clusterOrderCrd";
 import { getObject, kubectl } from "./kubeTestUtils";
@@ -151,34 +152,29 @@ describe("KubeHubOrders", () => {
     expect(await lenient.ensureClusterOrder(hub({ kubeconfig: limited }), request("c-7"))).toMatchObject({ ok: false, reason: "HubForbidden" });
   });
 
-  it("makes the simulator place ClusterOrders by default, and provision anyway for a hub that points nowhere", async () => {
-    const sim = await startSimulator({ provisioningDelayMs: 200, deletionDelayMs: 50 });
+  it("makes the simulator place ClusterOrders by default; a hub that points nowhere holds the cluster back, as with the real controller", async () => {
+    const logs = logLines();
+    const sim = await startSimulator({ seed: "catalog", provisioningDelayMs: 200, deletionDelayMs: 50, log: logs.log });
     try {
       const api = clientFor({ address: sim.address, plaintext: true });
-      const ready = async (hubId: string) => {
-        const id = (await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } })).object!.id;
-        for (let i = 0; i < 100; i++) {
-          const cluster = (await api.call(Clusters.method.get, { id })).object!;
-          if (cluster.status?.hub && cluster.status.hub !== hubId) throw new Error("landed on another hub");
-          if (cluster.status?.state === ClusterState.READY) return { id, cluster };
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        throw new Error(`cluster ${id} did not become READY`);
-      };
+      const create = async () => (await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } })).object!.id;
       await api.call(Hubs.method.create, { object: { id: "real", kubeconfig: Buffer.from(kube.adminKubeconfig), namespace: NS } });
-      const placed = await ready("real");
-      const orders = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", NS, "-l", `cloudkit.openshift.io/clusterorder-uuid=${placed.id}`]);
+      const placed = await create();
+      await logs.next(new RegExp(`cluster ${placed}: READY`), { timeoutMs: 20_000 });
+      const orders = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", NS, "-l", `cloudkit.openshift.io/clusterorder-uuid=${placed}`]);
       expect(orders.items).toHaveLength(1);
       await api.call(Hubs.method.delete, { id: "real" });
+      await logs.next(/hubs real: deleted/);
 
       const token = "fake-hub-token-0123456789";
       const fake = kubeconfigYaml({ server: "https://127.0.0.1:1", token });
       await api.call(Hubs.method.create, { object: { id: "fake", kubeconfig: Buffer.from(fake), namespace: NS } });
-      for (let i = 0; i < 50 && (await api.call(Hubs.method.list, {})).items.some((h) => h.id === "real"); i++) await new Promise((r) => setTimeout(r, 50));
-      const { cluster } = await ready("fake");
-      const progressing = cluster.status!.conditions.find((c) => c.type === ClusterConditionType.PROGRESSING)!;
+      const held = await create();
+      const line = await logs.next(new RegExp(`cluster ${held}: hub fake could not take the ClusterOrder \\(HubUnreachable`), { timeoutMs: 20_000 });
+      expect(line).not.toContain(token);
+      const cluster = (await api.call(Clusters.method.get, { id: held })).object!;
+      expect(cluster.status?.state ?? ClusterState.UNSPECIFIED).toBe(ClusterState.UNSPECIFIED);
       expect(JSON.stringify(cluster, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(token);
-      console.log(`PROGRESSING after provisioning on a hub that points nowhere: ${progressing.reason}: ${progressing.message}`);
     } finally {
       await sim.stop();
     }

@@ -135,6 +135,15 @@ describe("cluster input validation", () => {
     expect(messages).toContain("template: set template to a template id such as 'ocp_4_17_small' (or its name)");
     expect(messages).toContain("nodeSets.workers.size: expected a positive integer (the server refuses size 0)");
     expect(messages.some((m) => m.startsWith("name: must be a DNS label"))).toBe(true);
-    expect(messages).toContain("timeouts.create: write durations like '90s', '45m' or '1h30m'");
+    expect(messages).toContain("timeouts.create: 'soon' is not a duration greater than zero; write it like '90s', '45m' or '1h30m'");
+  });
+
+  it("takes timeouts in the one duration grammar: what parseDuration refuses, check refuses", () => {
+    for (const text of ["0s", "0m", "10", "1h 30m", "-5m"]) {
+      const result = clusterInputsSchema.safeParse({ template: "t", timeouts: { delete: text } });
+      expect(result.success, text).toBe(false);
+      expect(result.error!.issues[0].path.join(".")).toBe("timeouts.delete");
+    }
+    for (const text of ["90s", "1h30m", "250ms", "1.5h"]) expect(clusterInputsSchema.safeParse({ template: "t", timeouts: { update: text } }).success, text).toBe(true);
   });
 });
