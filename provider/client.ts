@@ -10,7 +10,7 @@ import { resolveConnection, type ConnectionInput, type ResolvedConnection } from
 import { grpcCode, statusName, toFulfillmentError } from "./errors";
 import { redactSecrets } from "./redact";
 import { retryPolicy, withRetries, type RetryPolicy } from "./retry";
-import { createChannel, invokeUnary, probeTls } from "./transport";
+import { createChannel, invokeUnary, listServices, probeTls } from "./transport";
 
 export interface CallOptions {
   /** Named in error messages; defaults to the request's `id` or `object.id`. */
@@ -80,6 +80,11 @@ export class FulfillmentClient {
     return new FulfillmentClient(connection, options);
   }
 
+  /** The API generation setting of this connection (`auto` = ask the server). */
+  get apiSetting(): ResolvedConnection["api"] {
+    return this.#connection.api;
+  }
+
   /** The address this client talks to (safe to print). */
   get address(): string {
     return this.#connection.address;
@@ -139,6 +144,26 @@ export class FulfillmentClient {
     }
   }
 
+  /**
+   * The service names the server lists through grpc.reflection.v1 (open without a token on
+   * both generations): how `api: auto` tells which generation a server speaks.
+   */
+  async listServices(options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const methodName = "grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
+    if (this.#closed) throw new Error(`${methodName}: the FulfillmentClient for ${this.#connection.address} was closed`);
+    const deadlineMs = this.#connection.deadlineMs;
+    try {
+      return await withRetries(this.#policy, () => listServices(this.#channel, { deadlineMs, signal: options.signal }), {
+        shouldRetry: (error) => RETRYABLE.has(grpcCode(error) ?? -1) || neverSent(error),
+        onRetry: ({ error, attempt, delayMs }) =>
+          this.#emit(`${methodName} failed with ${statusName(grpcCode(error) ?? 2)}; retrying in ${delayMs}ms (attempt ${attempt + 1} of ${this.#policy.maxAttempts})`),
+        signal: options.signal,
+      });
+    } catch (error) {
+      throw await this.#mapError(error, methodName, undefined, deadlineMs, false);
+    }
+  }
+
   async #mapError(error: unknown, method: string, objectId: string | undefined, deadlineMs: number, sentToken: boolean): Promise<Error> {
     const connection = this.#connection;
     let serverSpeaksTls: boolean | undefined;
@@ -173,8 +198,8 @@ export class FulfillmentClient {
 const clients = new Map<string, FulfillmentClient>();
 
 function cacheKey(connection: ResolvedConnection): string {
-  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs } = connection;
-  return createHash("sha256").update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs])).digest("hex");
+  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api } = connection;
+  return createHash("sha256").update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api])).digest("hex");
 }
 
 /** Resolves settings (explicit > stack config > env > CLI config) and returns a cached client for them. */

@@ -27,7 +27,11 @@ export interface ConnectionInput {
   caFile?: string;
   caPem?: string;
   deadlineSeconds?: number;
+  /** Which API generation the server speaks; `auto` (default) asks it through gRPC reflection. */
+  api?: ApiSetting;
 }
+
+export type ApiSetting = "osac" | "innabox" | "auto";
 
 export interface ResolvedConnection {
   address: string;
@@ -37,6 +41,7 @@ export interface ResolvedConnection {
   plaintext: boolean;
   caPem?: string;
   deadlineMs: number;
+  api: ApiSetting;
   /** where each setting came from, for error messages; never the token value */
   sources: Record<string, string>;
 }
@@ -101,11 +106,16 @@ const baseObject = z.strictObject(
       .positive({ error: "must be greater than 0" })
       .max(MAX_DEADLINE_SECONDS, { error: `must be at most ${MAX_DEADLINE_SECONDS} (one hour)` })
       .optional(),
+    api: z
+      .enum(["osac", "innabox", "auto"], {
+        error: "expected osac (osac.public.v1, today's service), innabox (fulfillment.v1, Jan 2026) or auto (ask the server)",
+      })
+      .optional(),
   },
   {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown setting ${issue.keys.map((k) => `'${k}'`).join(", ")}; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds`
+        ? `unknown setting ${issue.keys.map((k) => `'${k}'`).join(", ")}; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds, api`
         : "expected an object with connection settings",
   },
 );
@@ -146,6 +156,7 @@ const ENV_NAMES: Partial<Record<Key, string>> = {
   insecure: "FULFILLMENT_INSECURE",
   plaintext: "FULFILLMENT_PLAINTEXT",
   caFile: "FULFILLMENT_CA_FILE",
+  api: "FULFILLMENT_API",
 };
 
 /** `field(undefined)` names the layer as a whole (for unknown keys and wrong shapes). */
@@ -242,7 +253,7 @@ function cliLayer(file: string, problems: string[]): { input: ConnectionInput; c
   return caFiles.length > 0 ? { input, caFiles } : { input };
 }
 
-const GROUPS: Key[][] = [["address"], ["token", "tokenScript"], ["plaintext", "insecure"], ["caFile", "caPem"], ["deadlineSeconds"]];
+const GROUPS: Key[][] = [["address"], ["token", "tokenScript"], ["plaintext", "insecure"], ["caFile", "caPem"], ["deadlineSeconds"], ["api"]];
 
 function expandHome(file: string, env: NodeJS.ProcessEnv): string {
   if (file === "~" || file.startsWith("~/")) return path.join(env.HOME || os.homedir(), file.slice(1));
@@ -349,8 +360,10 @@ export function resolveConnection(layers: {
     insecure: plaintext ? false : (chosen.insecure ?? false),
     plaintext,
     deadlineMs: Math.round(deadlineSeconds * 1000),
+    api: chosen.api ?? "auto",
     sources,
   };
+  sources.api = where.api ?? "default (auto)";
   if (chosen.tokenScript !== undefined) {
     resolved.tokenScript = chosen.tokenScript;
     sources.tokenScript = where.tokenScript!;

@@ -6,6 +6,8 @@ import * as tls from "node:tls";
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { grpcPath, messageDeserializer, requestSerializer, type UnaryMethod } from "../proto/grpc";
 import type { ResolvedConnection } from "./connection";
+import { create } from "@bufbuild/protobuf";
+import { ServerReflection } from "../proto/gen/grpc/reflection/v1/reflection_pb";
 
 /**
  * plaintext -> no TLS; insecure -> TLS without verifying the chain or the name (what the
@@ -120,5 +122,42 @@ export function probeTls(address: string, timeoutMs = 2_000): Promise<boolean | 
       const unreachable = /^E(CONNREFUSED|HOSTUNREACH|NETUNREACH|TIMEDOUT|NOTFOUND|AI_AGAIN)$/.test(error.code ?? "");
       done(unreachable ? undefined : false);
     });
+  });
+}
+
+/**
+ * The services a server names through `grpc.reflection.v1` (both generations serve it,
+ * without authentication): one `list_services` request on the bidi stream, then close.
+ */
+export function listServices(client: grpc.Client, options: { deadlineMs: number; signal?: AbortSignal }): Promise<string[]> {
+  const method = ServerReflection.method.serverReflectionInfo;
+  return new Promise((resolve, reject) => {
+    const call = client.makeBidiStreamRequest(
+      grpcPath(method),
+      requestSerializer(method.input),
+      messageDeserializer(method.output),
+      new grpc.Metadata(),
+      { deadline: Date.now() + options.deadlineMs },
+    );
+    let settled = false;
+    const finish = (error: Error | undefined, names?: string[]) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener("abort", onAbort);
+      call.cancel();
+      if (error) reject(error);
+      else resolve(names ?? []);
+    };
+    const onAbort = () => finish(Object.assign(new Error("1 CANCELLED: cancelled by the caller"), { code: grpc.status.CANCELLED, details: "cancelled by the caller", metadata: new grpc.Metadata() }));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    call.on("data", (response: MessageShape<typeof method.output>) => {
+      const answer = response.messageResponse;
+      if (answer.case === "listServicesResponse") finish(undefined, answer.value.service.map((s) => s.name));
+      else if (answer.case === "errorResponse") finish(Object.assign(new Error(`reflection: ${answer.value.errorMessage}`), { code: answer.value.errorCode, details: answer.value.errorMessage, metadata: new grpc.Metadata() }));
+    });
+    call.on("error", (error: Error) => finish(error));
+    call.on("end", () => finish(Object.assign(new Error("13 INTERNAL: the reflection stream ended without an answer"), { code: grpc.status.INTERNAL, details: "the reflection stream ended without an answer", metadata: new grpc.Metadata() })));
+    call.write(create(method.input, { messageRequest: { case: "listServices", value: "" } }));
+    call.end();
   });
 }

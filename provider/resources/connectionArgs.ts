@@ -22,4 +22,9 @@ export interface ConnectionArgs {
   caPem?: pulumi.Input<string>;
   /** Deadline of each call, in seconds. */
   deadlineSeconds?: pulumi.Input<number>;
+  /**
+   * The API generation the server speaks: `osac` (osac.public.v1, today's service), `innabox`
+   * (fulfillment.v1, Jan 2026) or `auto` (default: asked once through gRPC reflection).
+   */
+  api?: pulumi.Input<"osac" | "innabox" | "auto">;
 }

@@ -30,6 +30,8 @@ export function rememberStackConfig(config: ConfigReader): void {
   if (caFile !== undefined) connection.caFile = caFile;
   if (insecure !== undefined) connection.insecure = insecure;
   if (plaintext !== undefined) connection.plaintext = plaintext;
+  const api = get("api");
+  if (api !== undefined) connection.api = api as ConnectionInput["api"];
   stackConnection = connection;
 }
 
