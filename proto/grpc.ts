@@ -42,18 +42,19 @@ export function messageDeserializer<I extends DescMessage>(schema: I): (bytes: B
 
 /**
  * Builds a grpc-js service definition (keyed by the proto method name, e.g. `List`).
- * Unary and server-streaming methods; the real API has no client or bidi streams.
+ * Unary, server-streaming and bidi-streaming methods (gRPC reflection is bidi); the real
+ * API has no client streams.
  */
 export function serviceDefinition(service: DescService): grpc.ServiceDefinition {
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methods) {
-    if (method.methodKind !== "unary" && method.methodKind !== "server_streaming") {
+    if (method.methodKind === "client_streaming") {
       throw new Error(`${service.typeName}.${method.name}: ${method.methodKind} methods are not supported`);
     }
     definition[method.name] = {
       path: grpcPath(method),
-      requestStream: false,
-      responseStream: method.methodKind === "server_streaming",
+      requestStream: method.methodKind === "bidi_streaming",
+      responseStream: method.methodKind !== "unary",
       requestSerialize: requestSerializer(method.input) as (value: unknown) => Buffer,
       requestDeserialize: messageDeserializer(method.input),
       responseSerialize: requestSerializer(method.output) as (value: unknown) => Buffer,

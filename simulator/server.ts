@@ -8,6 +8,7 @@ import type { Authenticator, Subject } from "./auth";
 import { ApiError } from "./errors";
 import type { Faults } from "./faults";
 import type { Handlers } from "./services/crud";
+import { addReflection } from "./services/reflection";
 import { healthDefinition, SERVING, type HealthCheckRequest } from "./services/health";
 
 /**
@@ -28,7 +29,8 @@ export interface ServedApi {
 
 export interface ServerOptions {
   apis: ServedApi[];
-  auth: Authenticator;
+  /** Authenticator (innabox) or OsacAuthenticator: who is calling, or an ApiError. */
+  auth: Pick<Authenticator, "check"> | { check(metadata: grpc.Metadata, path: string): Promise<Subject> };
   faults: Faults;
   tls?: { certPem: string; keyPem: string };
   log: (line: string) => void;
@@ -52,6 +54,7 @@ export function buildServer(options: ServerOptions): grpc.Server {
     }
     server.addService(serviceDefinition(service), implementation);
   }
+  addReflection(server, () => [...served].filter((name) => name !== "").concat("grpc.health.v1.Health"));
   server.addService(healthDefinition, {
     Check: (call: grpc.ServerUnaryCall<HealthCheckRequest, number>, callback: grpc.sendUnaryData<number>) => {
       const service = call.request.service;
@@ -81,7 +84,7 @@ function gate(path: string, handler: Handlers[string], options: ServerOptions): 
     void (async () => {
       try {
         const subject = await admit(path, call.metadata, options);
-        callback(null, await handler(call.request, subject));
+        callback(null, await handler(call.request, subject, call.metadata));
       } catch (error) {
         callback(failure(path, error, options));
       }

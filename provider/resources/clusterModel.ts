@@ -41,7 +41,8 @@ export interface NodeSetState {
   hostClass: string;
   size: number;
 }
-export type ClusterStateName = "UNSPECIFIED" | "PROGRESSING" | "READY" | "FAILED";
+export type { ClusterStateName } from "../api/domain";
+import type { ClusterStateName } from "../api/domain";
 export interface ConditionState {
   type: string;
   status: string;

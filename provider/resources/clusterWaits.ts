@@ -1,0 +1,197 @@
+// The Cluster resource's waits: for READY (saying what is wrong when a cluster stays
+// PENDING), for node sets to converge, for the kubeconfig to become readable after READY,
+// and for deletion. Each one polls through the domain API and reports progress lines.
+import * as grpc from "@grpc/grpc-js";
+import type { Cluster, FulfillmentApi } from "../api";
+import { grpcCode } from "../errors";
+import { formatDuration } from "../duration";
+import { pollUntil } from "../wait";
+import { errorMessage, progress } from "./common";
+import { describeCluster, failureMessage, type Observed } from "./clusterView";
+
+const PERMISSION_DENIED = 7;
+
+async function mustExist(api: FulfillmentApi, id: string, label: string, during: string): Promise<Cluster> {
+  const cluster = await api.clusters.get(id);
+  if (!cluster) throw new Error(`cluster ${label} disappeared from the service ${during}`);
+  return cluster;
+}
+
+/** How long a cluster may stay PENDING before the wait says what is likely wrong. */
+export function pendingHintAfterMs(timeout: number): number {
+  return Math.min(60_000, Math.max(1_000, Math.floor(timeout / 4)));
+}
+
+/**
+ * Why a cluster stays PENDING: the real controller's first pass failed, most often because
+ * the hub it picked cannot be reached, and it tries again only when the cluster changes or
+ * at its hourly resync. Lists the registered hubs when the token may see them.
+ */
+async function pendingDiagnosis(api: FulfillmentApi, label: string, pendingMs: number): Promise<string> {
+  let hubs: string;
+  try {
+    const listed = await api.hubs.list();
+    hubs = listed.length
+      ? `registered hubs: ${listed.map((h) => `'${h.id}' (namespace '${h.namespace}')`).join(", ")}`
+      : "no hub is registered (register one with a Hub resource or HubBootstrap)";
+  } catch (error) {
+    hubs = `the registered hubs are not visible with this token (${grpcCode(error) === PERMISSION_DENIED ? "admin API" : errorMessage(error)})`;
+  }
+  return (
+    `cluster ${label} is still PENDING after ${formatDuration(pendingMs)}: the service's controller has not taken it up. ` +
+    `This usually means the hub it picked could not be reached or refused the ClusterOrder; the real controller then retries only ` +
+    `when the cluster changes or at its hourly resync. Check that each hub's kubeconfig reaches its API server; ${hubs}. ` +
+    `After fixing the hub, changing one of the cluster's labels makes the controller try again`
+  );
+}
+
+export async function waitForClusterReady(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<Cluster> {
+  const started = Date.now();
+  const hintAfter = pendingHintAfterMs(timeout);
+  let pendingSince: number | undefined;
+  let diagnosis: string | undefined;
+  try {
+    return await pollUntil({
+      what: `cluster ${label} to become READY`,
+      timeoutMs: timeout,
+      fetch: async () => {
+        const cluster = await mustExist(api, id, label, "while waiting for it to become READY");
+        if (cluster.status.state !== "UNSPECIFIED") pendingSince = undefined;
+        else {
+          pendingSince ??= Date.now();
+          if (!diagnosis && Date.now() - pendingSince >= hintAfter) {
+            diagnosis = await pendingDiagnosis(api, label, Date.now() - pendingSince);
+            progress("cluster", label, diagnosis);
+          }
+        }
+        return cluster;
+      },
+      isDone: (cluster) => {
+        if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
+        return cluster.status.state === "READY";
+      },
+      describe: describeCluster,
+      onProgress: (line) => progress("cluster", label, line),
+    });
+  } catch (error) {
+    if (diagnosis && pendingSince !== undefined && error instanceof Error && error.name === "WaitTimeoutError") {
+      const pendingFor = formatDuration(Date.now() - Math.max(started, pendingSince));
+      throw Object.assign(new Error(`${error.message}. ${diagnosis.replace(/ after [^:]+:/, ` after ${pendingFor}:`)}`), { name: "WaitTimeoutError" });
+    }
+    throw error;
+  }
+}
+
+function nodeSetsConverged(cluster: Cluster): boolean {
+  const { nodeSets: spec } = cluster.spec;
+  const { nodeSets: status } = cluster.status;
+  const keys = new Set([...Object.keys(spec), ...Object.keys(status)]);
+  for (const key of keys) if (spec[key]?.size !== status[key]?.size) return false;
+  return true;
+}
+
+function describeNodeSets(cluster: Cluster): string {
+  const { nodeSets: spec } = cluster.spec;
+  const { nodeSets: status } = cluster.status;
+  const keys = [...new Set([...Object.keys(spec), ...Object.keys(status)])].sort();
+  return `node sets ${keys.map((k) => `${k} ${status[k]?.size ?? 0}/${spec[k]?.size ?? 0}`).join(", ")}`;
+}
+
+export async function waitForNodeSets(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<Cluster> {
+  return pollUntil({
+    what: `the node sets of cluster ${label} to reach their sizes`,
+    timeoutMs: timeout,
+    fetch: () => mustExist(api, id, label, "during the update"),
+    isDone: (cluster) => {
+      if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
+      return nodeSetsConverged(cluster);
+    },
+    describe: describeNodeSets,
+    onProgress: (line) => progress("cluster", label, line),
+  });
+}
+
+/** Kubeconfig and password exist once the hosted cluster's secrets do; until then NOT_FOUND. */
+async function credentialsOf(api: FulfillmentApi, id: string): Promise<{ kubeconfig: string; password: string }> {
+  const fetchOne = async (read: () => Promise<string>) => {
+    try {
+      return await read();
+    } catch (error) {
+      if (grpcCode(error) === grpc.status.NOT_FOUND || grpcCode(error) === PERMISSION_DENIED) return "";
+      throw error;
+    }
+  };
+  return { kubeconfig: await fetchOne(() => api.clusters.kubeconfig(id)), password: await fetchOne(() => api.clusters.password(id)) };
+}
+
+export const CREDENTIALS_ACCESS_HINT =
+  "The service reads them through the hub: the HostedCluster and its Secrets in the namespace the ClusterOrder " +
+  "reports (e.g. clusters-<id>), with the hub's registered credentials, which may lack 'get' on " +
+  "hostedclusters.hypershift.openshift.io and secrets there (HubBootstrap grants exactly these; re-run it, or grant them to the hub's service account)";
+
+/**
+ * Right after READY the real server answers INTERNAL while the hosted cluster's secrets are
+ * not readable yet, or when the hub's credentials may not read them: retry until `deadline`,
+ * then say which access the hub needs.
+ */
+async function credentialsOnceReadable(api: FulfillmentApi, id: string, label: string, deadline: number): Promise<{ kubeconfig: string; password: string }> {
+  let lastError: unknown;
+  try {
+    const result = await pollUntil({
+      what: `the kubeconfig and password of cluster ${label} to be readable`,
+      timeoutMs: Math.max(1_000, deadline - Date.now()),
+      fetch: async () => {
+        try {
+          return await credentialsOf(api, id);
+        } catch (error) {
+          if (grpcCode(error) !== grpc.status.INTERNAL) throw error;
+          lastError = error;
+          return undefined;
+        }
+      },
+      isDone: (credentials) => credentials !== undefined,
+      describe: (credentials) => (credentials ? "kubeconfig and password readable" : "READY, but the service cannot read the kubeconfig yet (INTERNAL)"),
+      onProgress: (line) => progress("cluster", label, line),
+      maxDelayMs: 2_000,
+    });
+    return result!;
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== "WaitTimeoutError") throw error;
+    throw new Error(`cluster ${label} is READY, but the service kept failing to read its kubeconfig or password: ${errorMessage(lastError)}. ${CREDENTIALS_ACCESS_HINT}`);
+  }
+}
+
+/**
+ * What a cluster's outputs need beyond the cluster itself: its hub (admin API) and, once
+ * READY, its kubeconfig and password. `waitForCredentials` (create, update) retries the
+ * real server's INTERNAL until the deadline; refresh takes one look and keeps going.
+ */
+export async function observe(api: FulfillmentApi, cluster: Cluster, waitForCredentials?: { label: string; deadline: number }): Promise<Observed> {
+  const ready = cluster.status.state === "READY";
+  const credentials = async () => {
+    if (!ready) return { kubeconfig: "", password: "" };
+    if (waitForCredentials) return credentialsOnceReadable(api, cluster.id, waitForCredentials.label, waitForCredentials.deadline);
+    try {
+      return await credentialsOf(api, cluster.id);
+    } catch (error) {
+      if (grpcCode(error) === grpc.status.INTERNAL) {
+        progress("cluster", cluster.id, `could not read the kubeconfig or password (${errorMessage(error)}). ${CREDENTIALS_ACCESS_HINT}`);
+        return { kubeconfig: "", password: "" };
+      }
+      throw error;
+    }
+  };
+  const [hub, creds] = await Promise.all([api.clusters.hubOf(cluster.id), credentials()]);
+  return { cluster, hub, ...creds };
+}
+
+export async function waitForDeletion(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<void> {
+  await pollUntil({
+    what: `cluster ${label} to be deleted (the service keeps it while it cleans up in the hub)`,
+    timeoutMs: timeout,
+    fetch: () => api.clusters.get(id),
+    isDone: (cluster) => cluster === undefined,
+    describe: (cluster) => (cluster ? (cluster.status.state === "DELETING" ? "DELETING (the hub is removing it)" : "DELETING") : "DELETED"),
+    onProgress: (line) => progress("cluster", label, line),
+  });
+}
