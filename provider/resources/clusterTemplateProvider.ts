@@ -3,11 +3,11 @@
 // or full type URLs; the user's spelling is kept so neither shows as a change.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ClusterTemplates } from "../../proto/gen/fulfillment/v1/cluster_templates_service_pb";
-import type { ClusterTemplate as TemplateMessage } from "../../proto/gen/fulfillment/v1/cluster_template_type_pb";
+import type { ClusterTemplate } from "../api";
+import type { TemplateField } from "../api/api";
 import { friendlyTypeName, packParameter, parameterValuesEqual, toTypeUrl, unpackParameter } from "../anyValues";
 import { isAlreadyExists, isNotFound } from "../errors";
-import { clientForInputs } from "./connect";
+import { apiForInputs, clientForInputs } from "./connect";
 import { recordPlannedTemplate } from "./plannedTemplates";
 import { checkFailure, compact, connectionSchema, containsUnknown, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
 
@@ -53,51 +53,54 @@ function parse(news: unknown): TemplateInputs {
 }
 
 function toMessage(inputs: TemplateInputs) {
-  return {
+  const template: ClusterTemplate = {
     id: inputs.templateId,
-    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
+    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [] },
     title: inputs.title,
     description: inputs.description ?? "",
     parameters: (inputs.parameters ?? []).map((p, i) => {
       const typeUrl = toTypeUrl(p.type, `parameters[${i}].type`);
+      // Packing validates the default against its type; the adapter packs it for the wire.
+      if (p.default !== undefined) packParameter(typeUrl, p.default, `parameters[${i}].default`);
       return {
         name: p.name,
         title: p.title ?? "",
         description: p.description ?? "",
         required: p.required ?? false,
-        type: typeUrl,
-        ...(p.default !== undefined ? { default: packParameter(typeUrl, p.default, `parameters[${i}].default`) } : {}),
+        typeUrl,
+        ...(p.default !== undefined ? { default: { typeUrl, value: p.default } } : {}),
       };
     }),
-    nodeSets: inputs.nodeSets,
+    nodeSets: Object.fromEntries(Object.entries(inputs.nodeSets).map(([key, set]) => [key, { hostType: set.hostClass, size: set.size }])),
   };
+  return template;
 }
 
 /** The server's template in the user's terms, keeping their spelling of types where it means the same. */
-function toView(template: TemplateMessage, previous: Partial<TemplateInputs>): TemplateInputs {
+function toView(template: ClusterTemplate, previous: Partial<TemplateInputs>): TemplateInputs {
   const previousParams = new Map((previous.parameters ?? []).map((p) => [p.name, p]));
   const parameters: ParameterInput[] = template.parameters.map((p) => {
     const before = previousParams.get(p.name);
-    const type = before && safeTypeUrl(before.type) === p.type ? before.type : friendlyTypeName(p.type);
+    const type = before && safeTypeUrl(before.type) === p.typeUrl ? before.type : friendlyTypeName(p.typeUrl);
     return compact({
       name: p.name,
       title: p.title || (before?.title === "" ? "" : undefined),
       description: p.description || (before?.description === "" ? "" : undefined),
       required: p.required || (before?.required === false ? false : undefined),
       type,
-      default: p.default && p.default.typeUrl ? unpackParameter(p.default, `parameters.${p.name}.default`) : undefined,
+      default: p.default?.value,
     });
   });
   const nodeSets: TemplateInputs["nodeSets"] = {};
-  for (const [key, ns] of Object.entries(template.nodeSets)) nodeSets[key] = { hostClass: ns.hostClass, size: ns.size };
+  for (const [key, ns] of Object.entries(template.nodeSets)) nodeSets[key] = { hostClass: ns.hostType, size: ns.size };
   return compact({
     templateId: template.id,
     title: template.title,
     description: template.description || (previous.description === "" ? "" : undefined),
     parameters: parameters.length || previous.parameters ? parameters : undefined,
     nodeSets,
-    name: template.metadata?.name || undefined,
-    labels: Object.keys(template.metadata?.labels ?? {}).length ? { ...template.metadata!.labels } : undefined,
+    name: template.metadata.name || undefined,
+    labels: Object.keys(template.metadata.labels).length ? { ...template.metadata.labels } : undefined,
     connection: previous.connection,
     adoptId: previous.adoptId,
   });
@@ -124,14 +127,14 @@ function sameParameters(a: ParameterInput[] = [], b: ParameterInput[] = []): boo
   });
 }
 
-function changedPaths(olds: TemplateInputs, news: TemplateInputs): string[] {
-  const paths: string[] = [];
+function changedPaths(olds: TemplateInputs, news: TemplateInputs): TemplateField[] {
+  const paths: TemplateField[] = [];
   if (news.title !== olds.title) paths.push("title");
   if ((news.description ?? "") !== (olds.description ?? "")) paths.push("description");
   if (!sameParameters(news.parameters, olds.parameters)) paths.push("parameters");
-  if (!sameJson(news.nodeSets, olds.nodeSets)) paths.push("node_sets");
-  if ((news.name ?? "") !== (olds.name ?? "")) paths.push("metadata.name");
-  if (!sameJson(news.labels ?? {}, olds.labels ?? {})) paths.push("metadata.labels");
+  if (!sameJson(news.nodeSets, olds.nodeSets)) paths.push("nodeSets");
+  if ((news.name ?? "") !== (olds.name ?? "")) paths.push("name");
+  if (!sameJson(news.labels ?? {}, olds.labels ?? {})) paths.push("labels");
   return paths;
 }
 
@@ -174,11 +177,11 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     progress("template", inputs.templateId, "adopting the existing template");
     return { id: inputs.templateId, outs: (await update(inputs.templateId, current.props as TemplateInputs, news)).outs };
   }
-  const client = clientForInputs(inputs);
+  const api = await apiForInputs(inputs);
   try {
-    const response = await client.call(ClusterTemplates.method.create, { object: toMessage(inputs) }, { objectId: inputs.templateId, idempotent: false });
+    const created = await api.templates.create(toMessage(inputs));
     progress("template", inputs.templateId, "created");
-    return { id: inputs.templateId, outs: toView(response.object!, inputs) };
+    return { id: inputs.templateId, outs: toView(created, inputs) };
   } catch (error) {
     if (isAlreadyExists(error)) {
       throw new Error(
@@ -191,14 +194,9 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
 }
 
 export async function read(id: string, props: Partial<TemplateInputs>): Promise<pulumi.dynamic.ReadResult> {
-  const client = clientForInputs(props as TemplateInputs);
-  let template: TemplateMessage | undefined;
-  try {
-    template = (await client.call(ClusterTemplates.method.get, { id }, { objectId: id })).object;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  if (!template || template.metadata?.deletionTimestamp) return { id: "", props: {} };
+  const api = await apiForInputs(props as TemplateInputs);
+  const template = await api.templates.get(id);
+  if (!template || template.metadata.deletionTime) return { id: "", props: {} };
   const view = toView(template, props);
   return { id, props: view, inputs: view };
 }
@@ -207,19 +205,15 @@ export async function update(id: string, olds: TemplateInputs, news: Record<stri
   const inputs = parse(news);
   const paths = changedPaths(olds, inputs);
   if (paths.length === 0) return { outs: { ...olds, ...inputs } };
-  const client = clientForInputs(inputs);
-  const response = await client.call(ClusterTemplates.method.update, { object: toMessage(inputs), updateMask: { paths } }, { objectId: id });
+  const api = await apiForInputs(inputs);
+  const updated = await api.templates.update(toMessage(inputs), paths);
   progress("template", id, `updated ${paths.join(", ")}`);
-  return { outs: toView(response.object!, inputs) };
+  return { outs: toView(updated, inputs) };
 }
 
 export async function remove(id: string, props: TemplateInputs): Promise<void> {
-  const client = clientForInputs(props);
-  try {
-    await client.call(ClusterTemplates.method.delete, { id }, { objectId: id });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const api = await apiForInputs(props);
+  await api.templates.delete(id);
 }
 
 export { remove as delete };

@@ -3,10 +3,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
-import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
-import type { Hub as HubMessage } from "../../proto/gen/private/v1/hub_type_pb";
-import { isAlreadyExists, isNotFound } from "../errors";
-import { clientForInputs } from "./connect";
+import type { Hub } from "../api";
+import type { HubField } from "../api/api";
+import { isAlreadyExists } from "../errors";
+import { apiForInputs } from "./connect";
 import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
 
 const kubeconfigSchema = z
@@ -56,18 +56,20 @@ function parse(news: unknown): HubInputs {
   return value;
 }
 
-function toOutputs(inputs: HubInputs, hub: HubMessage): HubOutputs {
+function toOutputs(inputs: HubInputs, hub: Hub): HubOutputs {
   return compact({
     ...inputs,
     hubId: hub.id,
-    kubeconfig: Buffer.from(hub.kubeconfig).toString("utf8"),
+    kubeconfig: hub.kubeconfig,
     namespace: hub.namespace,
-    name: hub.metadata?.name || undefined,
-    labels: Object.keys(hub.metadata?.labels ?? {}).length ? { ...hub.metadata!.labels } : undefined,
-    creationTimestamp: hub.metadata?.creationTimestamp
-      ? new Date(Number(hub.metadata.creationTimestamp.seconds) * 1000).toISOString()
-      : "",
+    name: hub.metadata.name || undefined,
+    labels: Object.keys(hub.metadata.labels).length ? { ...hub.metadata.labels } : undefined,
+    creationTimestamp: hub.metadata.creationTime ? hub.metadata.creationTime.replace(/\.\d{3}Z$/, ".000Z") : "",
   });
+}
+
+function toHub(inputs: HubInputs): Hub {
+  return { id: inputs.hubId, metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [] }, kubeconfig: inputs.kubeconfig, namespace: inputs.namespace };
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
@@ -96,22 +98,11 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     progress("hub", inputs.hubId, "adopting the registered hub");
     return { id: inputs.hubId, outs: (await update(inputs.hubId, current.props as HubOutputs, news)).outs };
   }
-  const client = clientForInputs(inputs);
+  const api = await apiForInputs(inputs);
   try {
-    const response = await client.call(
-      Hubs.method.create,
-      {
-        object: {
-          id: inputs.hubId,
-          metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
-          kubeconfig: Buffer.from(inputs.kubeconfig, "utf8"),
-          namespace: inputs.namespace,
-        },
-      },
-      { objectId: inputs.hubId, idempotent: false },
-    );
+    const created = await api.hubs.create(toHub(inputs));
     progress("hub", inputs.hubId, `registered (ClusterOrders go to namespace '${inputs.namespace}')`);
-    return { id: inputs.hubId, outs: toOutputs(inputs, response.object!) };
+    return { id: inputs.hubId, outs: toOutputs(inputs, created) };
   } catch (error) {
     if (isAlreadyExists(error)) {
       throw new Error(
@@ -124,14 +115,9 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
 }
 
 export async function read(id: string, props: Partial<HubOutputs>): Promise<pulumi.dynamic.ReadResult> {
-  const client = clientForInputs(props as HubInputs);
-  let hub: HubMessage | undefined;
-  try {
-    hub = (await client.call(Hubs.method.get, { id }, { objectId: id })).object;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  if (!hub || hub.metadata?.deletionTimestamp) return { id: "", props: {} };
+  const api = await apiForInputs(props as HubInputs);
+  const hub = await api.hubs.get(id);
+  if (!hub || hub.metadata.deletionTime) return { id: "", props: {} };
   const outs = toOutputs({ ...(props as HubInputs), hubId: id }, hub);
   const { creationTimestamp: _ignored, ...inputs } = outs;
   return { id, props: outs, inputs: compact({ ...inputs, connection: props.connection, adoptId: props.adoptId }) };
@@ -139,37 +125,21 @@ export async function read(id: string, props: Partial<HubOutputs>): Promise<pulu
 
 export async function update(id: string, olds: HubOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = parse(news);
-  const client = clientForInputs(inputs);
-  const paths: string[] = [];
-  if (inputs.kubeconfig !== olds.kubeconfig) paths.push("kubeconfig");
-  if (inputs.namespace !== olds.namespace) paths.push("namespace");
-  if ((inputs.name ?? "") !== (olds.name ?? "")) paths.push("metadata.name");
-  if (!sameJson(inputs.labels ?? {}, olds.labels ?? {})) paths.push("metadata.labels");
-  if (paths.length === 0) return { outs: { ...olds, ...inputs } };
-  const response = await client.call(
-    Hubs.method.update,
-    {
-      object: {
-        id,
-        metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
-        kubeconfig: Buffer.from(inputs.kubeconfig, "utf8"),
-        namespace: inputs.namespace,
-      },
-      updateMask: { paths },
-    },
-    { objectId: id },
-  );
-  progress("hub", id, `updated ${paths.join(", ")}`);
-  return { outs: toOutputs(inputs, response.object!) };
+  const fields: HubField[] = [];
+  if (inputs.kubeconfig !== olds.kubeconfig) fields.push("kubeconfig");
+  if (inputs.namespace !== olds.namespace) fields.push("namespace");
+  if ((inputs.name ?? "") !== (olds.name ?? "")) fields.push("name");
+  if (!sameJson(inputs.labels ?? {}, olds.labels ?? {})) fields.push("labels");
+  if (fields.length === 0) return { outs: { ...olds, ...inputs } };
+  const api = await apiForInputs(inputs);
+  const updated = await api.hubs.update({ ...toHub(inputs), id }, fields);
+  progress("hub", id, `updated ${fields.join(", ")}`);
+  return { outs: toOutputs(inputs, updated) };
 }
 
 export async function remove(id: string, props: HubOutputs): Promise<void> {
-  const client = clientForInputs(props);
-  try {
-    await client.call(Hubs.method.delete, { id }, { objectId: id });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const api = await apiForInputs(props);
+  await api.hubs.delete(id);
 }
 
 export { remove as delete };
