@@ -8,13 +8,14 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 .DEFAULT_GOAL := help
-.PHONY: demo-destroy demo test install build toolchain toolchain-kube proto proto-check bench clean help
+.PHONY: demo-destroy demo test install build toolchain toolchain-kube proto proto-check bench clean help lint typecheck
 
 help:
 	@echo "make demo    - set up everything and run the multi-cluster example on the embedded simulator"
 	@echo "make test    - set up everything and run every test (unit, contract, e2e, kube)"
 	@echo "make demo-destroy - tear the demo stack down"
 	@echo "make bench   - run the benchmarks in bench/ and print their figures"
+	@echo "make lint / make typecheck - typescript-eslint over the tree / tsc over tests and benchmarks"
 
 # Install only when the lock file changed since the last install. `npm ci` installs exactly
 # the lock and never rewrites it (it fails if package.json and the lock disagree); the lock
@@ -41,7 +42,15 @@ build: install
 proto: install
 	bash scripts/generate-proto.sh
 
-test: install toolchain toolchain-kube build
+# The tests and benchmarks are type-checked too; lint covers the whole tree.
+typecheck: install
+	npx tsc -p test/tsconfig.json
+	npx tsc -p bench/tsconfig.json --noEmit
+
+lint: install
+	npx eslint .
+
+test: install toolchain toolchain-kube build typecheck lint
 	bash scripts/run-tests.sh
 
 demo: install toolchain build

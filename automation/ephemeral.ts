@@ -3,6 +3,7 @@
 // happens: a throwing function, SIGINT or SIGTERM. A process killed outright (SIGKILL,
 // power loss) leaves a stack named `ephemeral-<UTC timestamp>-<random>`, which
 // cleanupEphemeralStacks finds and removes.
+import * as os from "node:os";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -79,7 +80,7 @@ export class EphemeralCleanupError extends Error {
 }
 
 export function signalNumber(signal: NodeJS.Signals): number {
-  const n = (require("node:os") as typeof import("node:os")).constants.signals[signal];
+  const n = os.constants.signals[signal];
   return typeof n === "number" ? n : 1;
 }
 

@@ -2,6 +2,7 @@
 // captures nothing but a module path: every method requires the real implementation
 // from the installed package at run time, so no client, credential or large module is
 // ever serialized, and provider fixes reach existing stacks without a replace.
+/* eslint-disable @typescript-eslint/no-require-imports -- requiring at run time, inside the methods, is what keeps the serialized provider small and free of captured state */
 import * as pulumi from "@pulumi/pulumi";
 
 /** The package name the serialized providers require at run time. */
@@ -19,28 +20,29 @@ export interface ProviderImplementation {
 /** `implementationModule` is relative to the package root, e.g. `dist/provider/resources/clusterProvider`. */
 export function delegatingProvider(implementationModule: string): pulumi.dynamic.ResourceProvider {
   const modulePath = `pulumi-fulfillment/${implementationModule}`;
+  // The methods must stay self-contained: Pulumi serializes them (and modulePath) into the state.
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest) {
       require("pulumi-fulfillment/dist/provider/resources/stackConfig").rememberStackConfig(req.config);
     },
-    async check(olds: any, news: any) {
-      const impl = require(modulePath);
+    async check(olds: unknown, news: unknown) {
+      const impl = require(modulePath) as ProviderImplementation;
       return impl.check ? impl.check(olds, news) : { inputs: news };
     },
-    async diff(id: string, olds: any, news: any) {
-      return require(modulePath).diff(id, olds, news);
+    async diff(id: string, olds: unknown, news: unknown) {
+      return (require(modulePath) as Required<ProviderImplementation>).diff(id, olds, news);
     },
-    async create(inputs: any) {
-      return require(modulePath).create(inputs);
+    async create(inputs: unknown) {
+      return (require(modulePath) as ProviderImplementation).create(inputs);
     },
-    async read(id: string, props: any) {
-      return require(modulePath).read(id, props);
+    async read(id: string, props: unknown) {
+      return (require(modulePath) as Required<ProviderImplementation>).read(id, props);
     },
-    async update(id: string, olds: any, news: any) {
-      return require(modulePath).update(id, olds, news);
+    async update(id: string, olds: unknown, news: unknown) {
+      return (require(modulePath) as Required<ProviderImplementation>).update(id, olds, news);
     },
-    async delete(id: string, props: any) {
-      return require(modulePath).delete(id, props);
+    async delete(id: string, props: unknown) {
+      return (require(modulePath) as Required<ProviderImplementation>).delete(id, props);
     },
   };
 }

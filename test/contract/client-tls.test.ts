@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostClasses } from "../../proto/gen/fulfillment/v1/host_classes_service_pb";
 import { FulfillmentClient } from "../../provider/client";
 import { resolveConnection, type ConnectionInput } from "../../provider/connection";
-import { FulfillmentError } from "../../provider/errors";
 import { startSimulator, type Simulator } from "../../simulator";
 import { generateTestCertificates, type TestCertificates } from "../helpers/tls";
 import { NO_CLI_CONFIG } from "../helpers/paths";

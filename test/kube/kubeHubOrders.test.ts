@@ -16,7 +16,7 @@ import { startSimulator } from "../../simulator";
 import { clientFor, closeAllClients } from "../../provider/client";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { Clusters } from "../../proto/gen/private/v1/clusters_service_pb";
-import { ClusterConditionType, ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";
+import { ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";
 
 const NS = "orders";
 

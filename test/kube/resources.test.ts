@@ -4,7 +4,6 @@
 // credential in plain text in the state.
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startLocalKube, type LocalKube } from "../helpers/localKube";
 import { backendFiles, createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";

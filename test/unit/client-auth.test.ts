@@ -13,6 +13,7 @@ const connection = (overrides: Partial<ResolvedConnection>): ResolvedConnection 
   insecure: false,
   plaintext: false,
   deadlineMs: 1000,
+  api: "auto",
   sources: { tokenScript: "connection.tokenScript" },
   ...overrides,
 });
