@@ -59,18 +59,37 @@ export const clusterOrderCrdSpec = {
 export interface ClusterOrderCrdArgs {
   /** Admin kubeconfig content (kept secret). */
   kubeconfig: pulumi.Input<string>;
+  /**
+   * What to do when the API server already has `clusterorders.cloudkit.openshift.io`
+   * (decided when the component is first created; a CRD that is not there is created):
+   * - "adopt" (default): take it over: this definition is applied over it (server-side
+   *   apply, so fields it does not set stay), and because it was there first it is left in
+   *   place on destroy;
+   * - "skip": leave it exactly as it is: not changed, not compared on refresh, not deleted;
+   *   right for a hub whose operator installed (and owns) the CRD;
+   * - "fail": refuse with the `import` option to use, as plain Kubernetes resources do.
+   * A CRD the component created is deleted on destroy (and every ClusterOrder with it).
+   */
+  ifExists?: pulumi.Input<"adopt" | "skip" | "fail">;
 }
 
-/** Installs the ClusterOrder CRD and waits until it is Established. */
+/** Installs the ClusterOrder CRD (or takes over or leaves alone an existing one) and waits until it is Established. */
 export class ClusterOrderCrd extends pulumi.ComponentResource {
   readonly crd: CustomResourceDefinition;
   /** `clusterorders.cloudkit.openshift.io` */
   readonly crdName: pulumi.Output<string>;
+  /** True when the CRD existed before (adopted or skipped): destroy leaves it. */
+  readonly preexisting: pulumi.Output<boolean>;
 
   constructor(name: string, args: ClusterOrderCrdArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fulfillment:index:ClusterOrderCrd", name, {}, opts);
-    this.crd = new CustomResourceDefinition(`${name}-crd`, { kubeconfig: args.kubeconfig, spec: clusterOrderCrdSpec }, { parent: this });
+    this.crd = new CustomResourceDefinition(
+      `${name}-crd`,
+      { kubeconfig: args.kubeconfig, spec: clusterOrderCrdSpec, ifExists: args.ifExists ?? "adopt" },
+      { parent: this },
+    );
     this.crdName = this.crd.name;
-    this.registerOutputs({ crdName: this.crdName });
+    this.preexisting = this.crd.preexisting.apply((value) => value === true);
+    this.registerOutputs({ crdName: this.crdName, preexisting: this.preexisting });
   }
 }

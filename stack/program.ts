@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../provider/resources/cluster";
 import { ClusterTemplate } from "../provider/resources/clusterTemplate";
+import { HostClass } from "../provider/resources/hostClass";
 import { Hub } from "../provider/resources/hub";
 import { HubBootstrap } from "../components/hubBootstrap";
 import { ClusterOrderCrd } from "../components/clusterOrderCrd";
@@ -11,6 +12,7 @@ import type { HubSpec, StackSpec } from "./schema";
 
 export interface StackOutputs {
   hubs: Record<string, pulumi.Output<string>>;
+  hostClasses: Record<string, pulumi.Output<string>>;
   templates: Record<string, pulumi.Output<string>>;
   clusters: Record<string, pulumi.Output<{ id: string; state: string; apiUrl: string; consoleUrl: string; hub: string }>>;
   kubeconfigs: Record<string, pulumi.Output<string>>;
@@ -83,6 +85,12 @@ function resolveParameters(
 export function buildStack(spec: StackSpec, baseDir: string): StackOutputs {
   const connection = spec.connection;
   const hubs = (spec.hubs ?? []).map((h, i) => buildHub(h, i, baseDir, connection));
+  const hostClasses = new Map(
+    (spec.hostClasses ?? []).map((h) => [
+      h.id,
+      new HostClass(h.id, { hostClassId: h.id, title: h.title, description: h.description, name: h.name, labels: h.labels, connection }),
+    ]),
+  );
   const templates = new Map(
     (spec.templates ?? []).map((t) => [
       t.id,
@@ -91,15 +99,19 @@ export function buildStack(spec: StackSpec, baseDir: string): StackOutputs {
         title: t.title,
         description: t.description,
         parameters: t.parameters,
-        nodeSets: t.nodeSets,
+        // A host class of this stack is referenced through its output, so Pulumi creates it first.
+        nodeSets: Object.fromEntries(
+          Object.entries(t.nodeSets).map(([key, set]) => [key, { ...set, hostClass: hostClasses.get(set.hostClass)?.hostClassId ?? set.hostClass }]),
+        ),
         name: t.name,
         labels: t.labels,
         connection,
       }),
     ]),
   );
-  const outputs: StackOutputs = { hubs: {}, templates: {}, clusters: {}, kubeconfigs: {} };
+  const outputs: StackOutputs = { hubs: {}, hostClasses: {}, templates: {}, clusters: {}, kubeconfigs: {} };
   outputs.hubs = Object.fromEntries((spec.hubs ?? []).map((h, i) => [h.id, hubs[i].hubId]));
+  for (const [id, hostClass] of hostClasses) outputs.hostClasses[id] = hostClass.hostClassId;
   for (const [id, template] of templates) outputs.templates[id] = template.templateId;
   for (const [index, c] of (spec.clusters ?? []).entries()) {
     const template = templates.get(c.template);

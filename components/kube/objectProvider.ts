@@ -11,7 +11,12 @@
 //   defaults are not drift); an object gone (or terminating) leaves the state;
 // - adoption: the `import` option arrives as `adoptId` (see moveImportToAdoption in
 //   provider/resources/delegate.ts): create checks the object exists and applies over it;
-// - delete: deletes and waits until the object is gone.
+// - `ifExists` (for objects that may or may not be there already, like a hub's CRD):
+//   "adopt" applies over an existing object instead of refusing it, "skip" leaves an
+//   existing one exactly as it is (never applied, compared or deleted); either way the
+//   object is recorded as `preexisting` and stays when the resource is deleted. Absent
+//   or "fail": an existing object is refused, as above;
+// - delete: deletes and waits until the object is gone (not a `preexisting` one).
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { compact, containsUnknown, initFailure, progress, sameJson, validateInputs } from "../../provider/resources/common";
@@ -66,6 +71,8 @@ export const objectInputsSchema = z
     timeoutSeconds: z.number().positive().optional(),
     /** Set from the `import` resource option (see moveImportToAdoption): take over the existing object. */
     adoptId: z.string().min(1).optional(),
+    /** What create does when the object already exists (default "fail"): see the file's header. */
+    ifExists: z.enum(["adopt", "skip", "fail"], { message: "ifExists is 'adopt', 'skip' or 'fail'" }).optional(),
   })
   .superRefine((value, ctx) => {
     const kind = KINDS[value.kind];
@@ -98,6 +105,8 @@ export interface ObjectOutputs extends ObjectInputs {
   creationTimestamp: string;
   /** Token Secrets only: the token the controller filled in (secret). */
   token?: string;
+  /** The object existed before this resource (ifExists adopt or skip): deleting the resource leaves it. */
+  preexisting?: boolean;
 }
 
 function parse(news: unknown): ObjectInputs {
@@ -265,6 +274,16 @@ function adoptMessage(inputs: ObjectInputs): string {
   );
 }
 
+/** A skipped object's outputs: what the program wrote (the live object is not compared), and its identity. */
+function skippedOutputs(inputs: ObjectInputs, live: any): ObjectOutputs {
+  return compact({
+    ...inputs,
+    uid: live?.metadata?.uid ?? "",
+    creationTimestamp: live?.metadata?.creationTimestamp ?? "",
+    preexisting: true,
+  });
+}
+
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { failures } = validateInputs(objectInputsSchema, news);
   return { inputs: news, failures };
@@ -281,7 +300,11 @@ export async function diff(_id: string, olds: ObjectOutputs, news: ObjectInputs)
   const account = SERVICE_ACCOUNT_NAME_ANNOTATION;
   if (news.kind === "Secret" && news.annotations?.[account] !== olds.annotations?.[account]) replaces.push("annotations");
   const diffs: string[] = [...replaces];
-  for (const key of ["labels", "annotations", "fields", "kubeconfig", "timeoutSeconds"] as const) {
+  // A skipped object is never compared: only what reaching it and waiting for it need counts.
+  const skipped = olds.preexisting === true && news.ifExists === "skip";
+  // ifExists matters at creation; for an object that existed before, switching skip/adopt is a change.
+  if (olds.preexisting === true && (news.ifExists ?? "fail") !== (olds.ifExists ?? "fail")) diffs.push("ifExists");
+  for (const key of skipped ? (["kubeconfig", "timeoutSeconds"] as const) : (["labels", "annotations", "fields", "kubeconfig", "timeoutSeconds"] as const)) {
     const changed = containsUnknown(news[key]) || !sameJson(news[key] ?? (key === "kubeconfig" ? undefined : {}), olds[key] ?? (key === "kubeconfig" ? undefined : {}));
     if (changed && !diffs.includes(key)) diffs.push(key);
   }
@@ -298,6 +321,20 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     if (inputs.adoptId !== id) throw new Error(`import: the object to adopt ('${inputs.adoptId}') must be this resource's '${id}' (<namespace>/<name>, or <name> for cluster-scoped kinds)`);
     if (!existing || existing.metadata?.deletionTimestamp) throw new Error(`cannot adopt ${describe(inputs)}: it does not exist in the cluster`);
     progress(inputs.kind, id, "adopting the existing object (server-side apply takes over the fields this program sets)");
+  } else if (existing && !existing.metadata?.deletionTimestamp && inputs.ifExists === "skip") {
+    const { live, problem } = await waitReady(ctx, inputs, existing);
+    const outs = skippedOutputs(inputs, live);
+    if (problem) throw initFailure(id, outs as unknown as Record<string, unknown>, news, problem);
+    progress(inputs.kind, id, "exists already; left as it is (ifExists: skip), and left in place on delete");
+    return { id, outs };
+  } else if (existing && !existing.metadata?.deletionTimestamp && inputs.ifExists === "adopt") {
+    progress(inputs.kind, id, "exists already; adopting it (ifExists: adopt): this program's fields are applied over it, and it stays on delete");
+    const applied = await apply(ctx, inputs);
+    const { live, problem } = await waitReady(ctx, inputs, applied);
+    const outs: ObjectOutputs = { ...toOutputs(inputs, live), preexisting: true };
+    if (problem) throw initFailure(id, outs as unknown as Record<string, unknown>, news, problem);
+    progress(inputs.kind, id, "adopted");
+    return { id, outs };
   } else if (existing) {
     const terminating = existing.metadata?.deletionTimestamp;
     if (!terminating) throw new Error(adoptMessage(inputs));
@@ -326,24 +363,40 @@ export async function read(id: string, props: Partial<ObjectOutputs>): Promise<p
   const kind = props.kind as Kind;
   const live = await get(ctx, { kind, ...where });
   if (!live || live.metadata?.deletionTimestamp) return { id: "", props: {} };
+  if (props.preexisting === true && props.ifExists === "skip") {
+    // Left alone, so not compared either: only its existence (and identity) is refreshed.
+    const outs = skippedOutputs({ ...(props as ObjectInputs), ...where }, live);
+    const { uid: _uid, creationTimestamp: _created, token: _token, preexisting: _pre, ...inputs } = outs;
+    return { id, props: outs, inputs: compact({ ...inputs, __provider: undefined }) };
+  }
   const desired = { ...(props as ObjectInputs), ...where };
-  const outs = toOutputs(desired, live);
-  const { uid: _uid, creationTimestamp: _created, token: _token, ...inputs } = outs;
+  const outs: ObjectOutputs = { ...toOutputs(desired, live), ...(props.preexisting ? { preexisting: true } : {}) };
+  const { uid: _uid, creationTimestamp: _created, token: _token, preexisting: _pre, ...inputs } = outs;
   return { id, props: outs, inputs: compact({ ...inputs, __provider: undefined }) };
 }
 
-export async function update(id: string, _olds: ObjectOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(id: string, olds: ObjectOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = parse(news);
   const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
+  let preexisting = olds.preexisting === true;
+  if (preexisting && inputs.ifExists === "skip") {
+    const current = await get(ctx, inputs);
+    if (current && !current.metadata?.deletionTimestamp) return { outs: skippedOutputs(inputs, current) };
+    preexisting = false; // gone meanwhile: apply creates it, and it is this stack's from now on
+  }
   const applied = await apply(ctx, inputs);
   const { live, problem } = await waitReady(ctx, inputs, applied);
-  const outs = toOutputs(inputs, live);
+  const outs: ObjectOutputs = { ...toOutputs(inputs, live), ...(preexisting ? { preexisting: true } : {}) };
   if (problem) throw initFailure(id, outs as unknown as Record<string, unknown>, news, problem);
   progress(inputs.kind, id, "updated");
   return { outs };
 }
 
 export async function remove(id: string, props: ObjectOutputs): Promise<void> {
+  if (props.preexisting === true) {
+    progress(props.kind, id, "existed before this stack (ifExists), so it is left in place");
+    return;
+  }
   const ctx = loadKubeconfig(props.kubeconfig, "admin kubeconfig");
   const target = { kind: props.kind, ...parseId(id) };
   try {

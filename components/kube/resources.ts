@@ -8,7 +8,9 @@
 // Adopting an existing object: the resource option `{ import: "<namespace>/<name>" }`
 // (or `"<name>"` for cluster-scoped kinds). The engine's import step cannot load a
 // dynamic provider, so the option becomes an `adoptId` input (moveImportToAdoption)
-// and create takes the object over with server-side apply.
+// and create takes the object over with server-side apply. For an object that may or may
+// not exist already, `ifExists: "adopt" | "skip"` decides at create time instead (see
+// objectProvider.ts); such a pre-existing object stays when the resource is deleted.
 import * as pulumi from "@pulumi/pulumi";
 import { delegatingProvider, moveImportToAdoption } from "../../provider/resources/delegate";
 
@@ -27,6 +29,13 @@ export interface ObjectMetaArgs {
   annotations?: Labels;
   /** Seconds to wait for readiness / deletion (defaults: 60 / 30, namespaces 120). */
   timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * When the object already exists at create: "fail" (default) refuses it and names the
+   * `import` option to use; "adopt" applies this program's fields over it; "skip" leaves
+   * it exactly as it is. An adopted or skipped object is `preexisting` and is not deleted
+   * with the resource.
+   */
+  ifExists?: pulumi.Input<"adopt" | "skip" | "fail">;
 }
 
 export interface NamespacedMetaArgs extends ObjectMetaArgs {
@@ -71,6 +80,8 @@ export abstract class KubeObject extends pulumi.dynamic.Resource {
   declare readonly fields: pulumi.Output<Record<string, any> | undefined>;
   declare readonly uid: pulumi.Output<string>;
   declare readonly creationTimestamp: pulumi.Output<string>;
+  /** True when the object existed before this resource (ifExists "adopt" or "skip"): it is left in place on delete. */
+  declare readonly preexisting: pulumi.Output<boolean | undefined>;
 
   protected constructor(
     kind: string,
@@ -92,8 +103,10 @@ export abstract class KubeObject extends pulumi.dynamic.Resource {
       annotations: args.annotations,
       fields,
       timeoutSeconds: args.timeoutSeconds,
+      ifExists: args.ifExists,
       uid: undefined,
       creationTimestamp: undefined,
+      preexisting: undefined,
       ...extraOutputs,
     };
     const options = moveImportToAdoption(props, opts);

@@ -1,5 +1,6 @@
 // examples/multi-cluster and the root YAML stack program, run with the pulumi CLI
-// against the simulator: up, no drift on refresh, destroy leaves the service empty.
+// against the simulator: up (creating the host classes and templates they order), no
+// drift on refresh, destroy leaves the service as it was.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +23,7 @@ describe("examples", () => {
     t?.dispose();
   });
 
-  it("multi-cluster: hubs, a template and clusters of different sizes, up and destroy", async () => {
+  it("multi-cluster: hubs, a host class, a template and clusters of different sizes, up and destroy", async () => {
     const dir = copyExample(t, "multi-cluster");
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");
@@ -38,14 +39,23 @@ describe("examples", () => {
     ]);
     for (const s of summaries) expect(outputs.hubIds).toContain(s.hub);
     expect(outputs.firstClusterKubeconfig).toBe("[secret]");
+    // The example brings the host class and the template it orders.
+    const made = sim.snapshot();
+    expect(made.hostClasses.map((h) => h.id)).toContain("demo_workers");
+    expect(made.templates.find((x) => x.id === "demo_standard")?.nodeSets.workers?.hostClass).toBe("demo_workers");
+    expect(made.clusters.map((c) => c.spec?.template)).toEqual(["demo_standard", "demo_standard"]);
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");
+    // Deleted hubs, templates and host classes linger for the deletion delay (50 ms) before they are gone.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const snapshot = sim.snapshot();
     expect(snapshot.clusters).toHaveLength(0);
     expect(snapshot.hubs).toHaveLength(0);
+    expect(snapshot.templates.filter((x) => x.id === "demo_standard" && !x.metadata?.deletionTimestamp)).toEqual([]);
+    expect(snapshot.hostClasses.filter((h) => h.id === "demo_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
   }, 300_000);
 
-  it("root program: a YAML stack document becomes hubs, templates and clusters", async () => {
+  it("root program: a YAML stack document becomes hubs, host classes, templates and clusters", async () => {
     const dir = path.join(t.workDir, "yaml-stack");
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: yaml-stack\nruntime: nodejs\nmain: index.js\n");
@@ -59,12 +69,14 @@ describe("examples", () => {
       path.join(dir, "stack.yaml"),
       `hubs:
   - { id: yaml-hub, namespace: orders, kubeconfigFile: ./hub.kubeconfig }
+hostClasses:
+  - { id: yaml_workers, title: YAML workers }
 templates:
   - id: yaml_small
     title: YAML small
     parameters:
       - { name: pull_secret, type: string, required: true }
-    nodeSets: { workers: { hostClass: acme_1tib, size: 2 } }
+    nodeSets: { workers: { hostClass: yaml_workers, size: 2 } }
 clusters:
   - name: one
     template: yaml_small
@@ -82,6 +94,8 @@ clusters:
     expect(outputs.templates).toEqual({ yaml_small: "yaml_small" });
     expect(outputs.clusters.one.state).toBe("READY");
     expect(outputs.clusters.two.state).toBe("READY");
+    const one = sim.snapshot().clusters.find((c) => c.id === outputs.clusters.one.id);
+    expect(one?.spec?.nodeSets.workers?.hostClass).toBe("yaml_workers");
     for (const file of backendFiles(t)) {
       const text = fs.readFileSync(file, "utf8");
       expect(text).not.toContain("yaml-pull-secret-93ab");
@@ -91,10 +105,11 @@ clusters:
     // A bad document fails before anything is touched, pointing at the YAML path.
     fs.writeFileSync(path.join(dir, "stack.yaml"), fs.readFileSync(path.join(dir, "stack.yaml"), "utf8").replace("size: 3", "size: 0"));
     const failed = await pulumi("preview").catch((e: Error) => e.message);
-    expect(failed).toContain("clusters[1].nodeSets.workers.size: expected a positive integer (the server refuses size 0) (line 15)");
+    expect(failed).toContain("clusters[1].nodeSets.workers.size: expected a positive integer (the server refuses size 0) (line 17)");
     expect(failed).not.toMatch(/at .*load\.js/); // the problems, not a stack trace
 
     await pulumi("destroy", "--yes", "--skip-preview");
     expect(sim.snapshot().clusters).toHaveLength(0);
+    expect(sim.snapshot().hostClasses.filter((h) => h.id === "yaml_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
   }, 300_000);
 });

@@ -39,12 +39,18 @@ describe("examples/dev-hub", () => {
     const orders = await getObject(kube.adminKubeconfig, ["clusterorders", "-n", "cloudkit-orders"]);
     expect(orders.items).toHaveLength(1);
     expect(orders.items[0].metadata.labels["cloudkit.openshift.io/clusterorder-uuid"]).toBe(outputs.clusterId);
-    expect(orders.items[0].spec.templateID).toBe("sim_small");
+    // The example's own template and host class: the simulator starts with the real server's seed only.
+    expect(orders.items[0].spec.templateID).toBe("example_small");
+    expect(orders.items[0].spec.nodeRequests).toEqual([{ resourceClass: "example_workers", numberOfNodes: 2 }]);
 
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");
+    // Deleted hubs, templates and host classes linger for the deletion delay (50 ms) before they are gone.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sim.snapshot().clusters).toHaveLength(0);
     expect(sim.snapshot().hubs).toHaveLength(0);
+    expect(sim.snapshot().templates.filter((x) => x.id === "example_small" && !x.metadata?.deletionTimestamp)).toEqual([]);
+    expect(sim.snapshot().hostClasses.filter((h) => h.id === "example_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
     const namespace = await kubectl(kube.adminKubeconfig, ["get", "namespace", "cloudkit-orders", "-o", "jsonpath={.status.phase}"]);
     // Deleted, or still terminating while the namespace controller finishes.
     expect(namespace.code !== 0 || namespace.stdout === "Terminating").toBe(true);
