@@ -3,10 +3,10 @@
 // can only be ordered once every host class its node sets name exists.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { HostClasses } from "../../proto/gen/fulfillment/v1/host_classes_service_pb";
-import type { HostClass as HostClassMessage } from "../../proto/gen/fulfillment/v1/host_class_type_pb";
-import { isAlreadyExists, isNotFound } from "../errors";
-import { clientForInputs } from "./connect";
+import type { HostType } from "../api";
+import type { HostTypeField } from "../api/api";
+import { isAlreadyExists } from "../errors";
+import { apiForInputs } from "./connect";
 import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "./common";
 
 export const hostClassInputsSchema = z.object({
@@ -30,35 +30,35 @@ function parse(news: unknown): HostClassInputs {
   return value;
 }
 
-function toMessage(inputs: HostClassInputs) {
+function toHostType(inputs: HostClassInputs): HostType {
   return {
     id: inputs.hostClassId,
-    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
+    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [] },
     title: inputs.title,
     description: inputs.description ?? "",
   };
 }
 
 /** The server's host class in the user's terms (an empty description stays as the user wrote it). */
-function toView(hostClass: HostClassMessage, previous: Partial<HostClassInputs>): HostClassInputs {
+function toView(hostClass: HostType, previous: Partial<HostClassInputs>): HostClassInputs {
   return compact({
     hostClassId: hostClass.id,
     title: hostClass.title,
     description: hostClass.description || (previous.description === "" ? "" : undefined),
-    name: hostClass.metadata?.name || undefined,
-    labels: Object.keys(hostClass.metadata?.labels ?? {}).length ? { ...hostClass.metadata!.labels } : undefined,
+    name: hostClass.metadata.name || undefined,
+    labels: Object.keys(hostClass.metadata.labels).length ? { ...hostClass.metadata.labels } : undefined,
     connection: previous.connection,
     adoptId: previous.adoptId,
   });
 }
 
-/** The update mask: only what changed, so nothing else of the stored object is touched. */
-export function changedPaths(olds: Partial<HostClassInputs>, news: HostClassInputs): string[] {
-  const paths: string[] = [];
+/** What changed, for the update mask: nothing else of the stored object is touched. */
+export function changedPaths(olds: Partial<HostClassInputs>, news: HostClassInputs): HostTypeField[] {
+  const paths: HostTypeField[] = [];
   if (news.title !== olds.title) paths.push("title");
   if ((news.description ?? "") !== (olds.description ?? "")) paths.push("description");
-  if ((news.name ?? "") !== (olds.name ?? "")) paths.push("metadata.name");
-  if (!sameJson(news.labels ?? {}, olds.labels ?? {})) paths.push("metadata.labels");
+  if ((news.name ?? "") !== (olds.name ?? "")) paths.push("name");
+  if (!sameJson(news.labels ?? {}, olds.labels ?? {})) paths.push("labels");
   return paths;
 }
 
@@ -84,11 +84,11 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     progress("host class", inputs.hostClassId, "adopting the existing host class");
     return { id: inputs.hostClassId, outs: (await update(inputs.hostClassId, current.props as HostClassInputs, news)).outs };
   }
-  const client = clientForInputs(inputs);
+  const api = await apiForInputs(inputs);
   try {
-    const response = await client.call(HostClasses.method.create, { object: toMessage(inputs) }, { objectId: inputs.hostClassId, idempotent: false });
+    const created = await api.hostTypes.create(toHostType(inputs));
     progress("host class", inputs.hostClassId, "created");
-    return { id: inputs.hostClassId, outs: toView(response.object!, inputs) };
+    return { id: inputs.hostClassId, outs: toView(created, inputs) };
   } catch (error) {
     if (isAlreadyExists(error)) {
       throw new Error(
@@ -101,14 +101,9 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
 }
 
 export async function read(id: string, props: Partial<HostClassInputs>): Promise<pulumi.dynamic.ReadResult> {
-  const client = clientForInputs(props as HostClassInputs);
-  let hostClass: HostClassMessage | undefined;
-  try {
-    hostClass = (await client.call(HostClasses.method.get, { id }, { objectId: id })).object;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  if (!hostClass || hostClass.metadata?.deletionTimestamp) return { id: "", props: {} };
+  const api = await apiForInputs(props as HostClassInputs);
+  const hostClass = await api.hostTypes.get(id);
+  if (!hostClass || hostClass.metadata.deletionTime) return { id: "", props: {} };
   const view = toView(hostClass, props);
   return { id, props: view, inputs: view };
 }
@@ -117,20 +112,16 @@ export async function update(id: string, olds: HostClassInputs, news: Record<str
   const inputs = parse(news);
   const paths = changedPaths(olds, inputs);
   if (paths.length === 0) return { outs: { ...olds, ...inputs } };
-  const client = clientForInputs(inputs);
-  // Always with a mask: without one the server replaces the whole object.
-  const response = await client.call(HostClasses.method.update, { object: toMessage(inputs), updateMask: { paths } }, { objectId: id });
+  const api = await apiForInputs(inputs);
+  // Always with a mask (the adapter sends one): without it the server replaces the whole object.
+  const updated = await api.hostTypes.update(toHostType(inputs), paths);
   progress("host class", id, `updated ${paths.join(", ")}`);
-  return { outs: toView(response.object!, inputs) };
+  return { outs: toView(updated, inputs) };
 }
 
 export async function remove(id: string, props: HostClassInputs): Promise<void> {
-  const client = clientForInputs(props);
-  try {
-    await client.call(HostClasses.method.delete, { id }, { objectId: id });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const api = await apiForInputs(props);
+  await api.hostTypes.delete(id);
 }
 
 export { remove as delete };

@@ -57,8 +57,8 @@ describe("diff", () => {
   });
 
   it("masks only the changed paths", () => {
-    expect(provider.changedPaths(olds, { ...olds, title: "B", name: "n" })).toEqual(["title", "metadata.name"]);
-    expect(provider.changedPaths(olds, { ...olds, description: undefined, labels: undefined })).toEqual(["description", "metadata.labels"]);
+    expect(provider.changedPaths(olds, { ...olds, title: "B", name: "n" })).toEqual(["title", "name"]);
+    expect(provider.changedPaths(olds, { ...olds, description: undefined, labels: undefined })).toEqual(["description", "labels"]);
   });
 });
 
