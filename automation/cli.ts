@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parseDuration } from "../provider/duration";
+import { addressProblem, parseBooleanSetting } from "../provider/connection";
 import { redactSecrets } from "../provider/redact";
 import type { ConnectionSettings } from "./connection";
 import { renderDriftMarkdown, renderDriftText } from "./drift";
@@ -161,9 +162,13 @@ const commonSchema = z.object({
     .string()
     .regex(/^[a-z0-9+]+:\/\//, { message: "expected a backend URL such as file:///var/lib/pulumi or s3://bucket" })
     .optional(),
+  // The client's own address rule (host:port, dns:///host:port, unix:path).
   address: z
     .string()
-    .regex(/^(\[[0-9a-fA-F:]+\]|[^\s:/]+):\d{1,5}$/, { message: "expected HOST:PORT, e.g. fulfillment.example.com:443" })
+    .superRefine((address, ctx) => {
+      const problem = addressProblem(address);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   plaintext: z.boolean().optional(),
   insecure: z.boolean().optional(),
@@ -232,9 +237,11 @@ export type ParsedCommand =
 function envBool(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   const v = env[name];
   if (v === undefined || v === "") return undefined;
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw new UsageError(`${name}: expected true or false, got '${v}'`);
+  try {
+    return parseBooleanSetting(v, name);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** Parses and validates a command line (without `node` and the script). */

@@ -1,50 +1,26 @@
-// The fulfillment connection settings a pipeline hands the stack: from options, else the
-// FULFILLMENT_* environment, written as the stack's `fulfillment:` config (the token as
-// a secret), which the dynamic providers receive through `configure`.
+// The fulfillment connection a pipeline hands a stack: its options, else the FULFILLMENT_*
+// environment, merged by the provider's own rule (provider/connection.ts: the first layer
+// that sets any setting of a group provides the whole group) and written as the stack's
+// `fulfillment:` config (the token as a secret), which the dynamic providers receive
+// through `configure`.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { environmentConnection, mergeConnectionLayers, type ConnectionInput } from "../provider/connection";
 
-export interface ConnectionSettings {
-  /** host:port of the gRPC API (`fulfillment:address`, env FULFILLMENT_ADDRESS). */
-  address?: string;
-  /** Bearer token (`fulfillment:token`, stored as a secret; env FULFILLMENT_TOKEN). */
-  token?: string;
-  /** Command printing a token (`fulfillment:tokenScript`; env FULFILLMENT_TOKEN_SCRIPT). */
-  tokenScript?: string;
-  /** No TLS (`fulfillment:plaintext`; env FULFILLMENT_PLAINTEXT). */
-  plaintext?: boolean;
-  /** TLS without verification (`fulfillment:insecure`; env FULFILLMENT_INSECURE). */
-  insecure?: boolean;
-  /** CA bundle file (`fulfillment:caFile`; env FULFILLMENT_CA_FILE). */
-  caFile?: string;
-}
+/** The settings a stack's config can carry (`fulfillment:<name>`). */
+export type ConnectionSettings = Pick<ConnectionInput, "address" | "token" | "tokenScript" | "plaintext" | "insecure" | "caFile" | "api">;
 
-function envBoolean(name: string, raw: string | undefined): boolean | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  const v = raw.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(v)) return true;
-  if (["0", "false", "no", "off"].includes(v)) return false;
-  throw new Error(`${name}: expected true or false, got '${raw}'`);
-}
+const STACK_KEYS = ["address", "token", "tokenScript", "plaintext", "insecure", "caFile", "api"] as const;
 
 export function connectionFromEnvironment(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+  const fromEnv = environmentConnection(env);
   const out: ConnectionSettings = {};
-  if (env.FULFILLMENT_ADDRESS) out.address = env.FULFILLMENT_ADDRESS;
-  if (env.FULFILLMENT_TOKEN) out.token = env.FULFILLMENT_TOKEN;
-  if (env.FULFILLMENT_TOKEN_SCRIPT) out.tokenScript = env.FULFILLMENT_TOKEN_SCRIPT;
-  const plaintext = envBoolean("FULFILLMENT_PLAINTEXT", env.FULFILLMENT_PLAINTEXT);
-  if (plaintext !== undefined) out.plaintext = plaintext;
-  const insecure = envBoolean("FULFILLMENT_INSECURE", env.FULFILLMENT_INSECURE);
-  if (insecure !== undefined) out.insecure = insecure;
-  if (env.FULFILLMENT_CA_FILE) out.caFile = env.FULFILLMENT_CA_FILE;
+  for (const key of STACK_KEYS) if (fromEnv[key] !== undefined) (out as Record<string, unknown>)[key] = fromEnv[key];
   return out;
 }
 
-/** Options win over the environment, field by field. */
-export function resolveConnection(options: ConnectionSettings | undefined, env: NodeJS.ProcessEnv = process.env, useEnvironment = true): ConnectionSettings {
-  const fromEnv = useEnvironment ? connectionFromEnvironment(env) : {};
-  const merged: ConnectionSettings = { ...fromEnv };
-  for (const [k, v] of Object.entries(options ?? {})) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-  return merged;
+/** Options over the environment, group by group (never a token of one with the script of the other). */
+export function connectionForStack(options: ConnectionSettings | undefined, env: NodeJS.ProcessEnv = process.env, useEnvironment = true): ConnectionSettings {
+  return mergeConnectionLayers([options, useEnvironment ? connectionFromEnvironment(env) : undefined]) as ConnectionSettings;
 }
 
 /** The stack config entries for connection settings. */
@@ -56,5 +32,6 @@ export function connectionConfig(settings: ConnectionSettings): ConfigMap {
   if (settings.plaintext !== undefined) config["fulfillment:plaintext"] = { value: String(settings.plaintext) };
   if (settings.insecure !== undefined) config["fulfillment:insecure"] = { value: String(settings.insecure) };
   if (settings.caFile !== undefined) config["fulfillment:caFile"] = { value: settings.caFile };
+  if (settings.api !== undefined) config["fulfillment:api"] = { value: settings.api };
   return config;
 }

@@ -11,7 +11,7 @@ import { LocalWorkspace, type PulumiFn } from "@pulumi/pulumi/automation";
 import { parseDuration } from "../provider/duration";
 import type { ClusterArgs, ClusterTimeouts } from "../provider/resources/cluster";
 import { pulumiCommand, pulumiEnvironment } from "./environment";
-import { resolveConnection, type ConnectionSettings } from "./connection";
+import { connectionForStack, type ConnectionSettings } from "./connection";
 import { redactLine } from "./values";
 import type { LineSink } from "./progress";
 import { FulfillmentStack, defaultWorkBase } from "./stack";
@@ -171,7 +171,7 @@ export async function withEphemeralCluster<T>(options: EphemeralClusterOptions, 
   const stackName = ephemeralStackName(prefix);
   const workBase = options.workBase ?? path.join(defaultWorkBase(options.env), "ephemeral");
   const workDir = path.join(workBase, stackName);
-  const token = resolveConnection(options.connection, options.env ?? process.env, options.connectionFromEnvironment ?? true).token;
+  const token = connectionForStack(options.connection, options.env ?? process.env, options.connectionFromEnvironment ?? true).token;
   const say = (line: string) => options.onLine?.(redactLine(line, token && token.length >= 6 ? [token] : []));
   const guard = guardSignals(options.signals ?? ["SIGINT", "SIGTERM"], stackName, say);
   let stack: FulfillmentStack | undefined;
@@ -301,7 +301,7 @@ export async function cleanupEphemeralStacks(options: CleanupOptions = {}): Prom
   const olderThanMs =
     options.olderThan === undefined ? 0 : typeof options.olderThan === "number" ? options.olderThan : parseDuration(options.olderThan, "olderThan");
   const now = options.now ?? new Date();
-  const token = resolveConnection(options.connection, env, options.connectionFromEnvironment ?? true).token;
+  const token = connectionForStack(options.connection, env, options.connectionFromEnvironment ?? true).token;
   const say = (line: string) => options.onLine?.(redactLine(line, token && token.length >= 6 ? [token] : []));
 
   const envVars = pulumiEnvironment({ backendUrl: options.backendUrl, passphrase: options.passphrase, env });

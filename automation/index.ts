@@ -1,7 +1,7 @@
 // The Automation API wrapper for pipelines: `require("pulumi-fulfillment/dist/automation")`.
 export { FulfillmentStack, openStack, programForSpec, packageRoot, defaultWorkBase, StackOperationError } from "./stack";
 export type { StackOptions, FleetSpec, OperationReport } from "./stack";
-export { connectionFromEnvironment, connectionConfig, resolveConnection, type ConnectionSettings } from "./connection";
+export { connectionFromEnvironment, connectionConfig, connectionForStack, type ConnectionSettings } from "./connection";
 export { renderPreviewMarkdown, renderPreviewText, PreviewCollector, type PreviewReport, type ResourcePreview, type Operation } from "./preview";
 export { renderDriftMarkdown, renderDriftText, DriftCollector, type DriftReport, type DriftedResource, type DriftKind } from "./drift";
 export { ProgressReporter, formatElapsed, type LineSink, type ProgressOptions } from "./progress";

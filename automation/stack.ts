@@ -15,7 +15,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { pulumiCommand, pulumiEnvironment, requireBinary } from "./environment";
-import { connectionConfig, resolveConnection, type ConnectionSettings } from "./connection";
+import { connectionConfig, connectionForStack, type ConnectionSettings } from "./connection";
 import { ProgressReporter, type LineSink } from "./progress";
 import { PreviewCollector, type PreviewReport } from "./preview";
 import { DriftCollector, type DriftReport } from "./drift";
@@ -214,7 +214,7 @@ export class FulfillmentStack {
       throw new Error("no passphrase for the stack's secrets: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or pass `passphrase`");
     }
     const command = await pulumiCommand(env);
-    const connection = resolveConnection(options.connection, env, options.connectionFromEnvironment ?? true);
+    const connection = connectionForStack(options.connection, env, options.connectionFromEnvironment ?? true);
     // Masked wherever they might show up. Very short values are left out: masking every
     // occurrence of "ab" would garble the reports without protecting anything.
     const secrets = [connection.token, envVars.PULUMI_CONFIG_PASSPHRASE].filter((s): s is string => !!s && s.length >= MIN_MASKED_LENGTH);

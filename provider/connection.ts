@@ -167,21 +167,54 @@ function validateLayer(raw: unknown, field: (key?: string) => string, problems: 
   return {};
 }
 
+/** The one grammar for boolean settings written as text (env, stack config, CLI): true/false/1/0. */
+export function parseBooleanSetting(raw: string, where: string): boolean {
+  const normalized = raw.trim().toLowerCase();
+  if (normalized === "true" || normalized === "1") return true;
+  if (normalized === "false" || normalized === "0") return false;
+  throw new ConfigurationError([`${where}: expected true, false, 1 or 0, got '${raw}'`]);
+}
+
 function envLayer(env: NodeJS.ProcessEnv, problems: string[]): ConnectionInput {
   const raw: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(ENV_NAMES) as Array<[Key, string]>) {
     const value = env[name];
     if (value === undefined || value.trim() === "") continue;
     if (key === "insecure" || key === "plaintext") {
-      const normalized = value.trim().toLowerCase();
-      if (normalized === "true" || normalized === "1") raw[key] = true;
-      else if (normalized === "false" || normalized === "0") raw[key] = false;
-      else problems.push(`environment variable ${name}: expected true, false, 1 or 0, got '${value}'`);
+      try {
+        raw[key] = parseBooleanSetting(value, `environment variable ${name}`);
+      } catch (error) {
+        problems.push(...(error as ConfigurationError).problems);
+      }
     } else {
       raw[key] = value;
     }
   }
   return validateLayer(raw, (key) => `environment variable ${ENV_NAMES[key as Key] ?? key ?? "FULFILLMENT_*"}`, problems);
+}
+
+/** The FULFILLMENT_* settings of an environment, validated. */
+export function environmentConnection(env: NodeJS.ProcessEnv = process.env): ConnectionInput {
+  const problems: string[] = [];
+  const input = envLayer(env, problems);
+  if (problems.length) throw new ConfigurationError(problems);
+  return input;
+}
+
+/**
+ * Layers merged by the rule every connection follows: for each group of settings that
+ * belong together (the credentials, the TLS mode, the CA, ...), the first layer that sets
+ * any of them provides the whole group, so a token of one layer never travels with the
+ * token script of another.
+ */
+export function mergeConnectionLayers(layers: ReadonlyArray<ConnectionInput | undefined>): ConnectionInput {
+  const merged: ConnectionInput = {};
+  for (const group of GROUPS) {
+    const layer = layers.find((candidate) => candidate && group.some((key) => candidate[key] !== undefined));
+    if (!layer) continue;
+    for (const key of group) if (layer[key] !== undefined) (merged as Record<string, unknown>)[key] = layer[key];
+  }
+  return merged;
 }
 
 /** Where the official CLI keeps its config (Go's os.UserConfigDir + fulfillment-cli/config.json). */

@@ -1,6 +1,6 @@
 // The stack's `fulfillment:` configuration, handed to dynamic providers by the engine
 // through `configure`. Kept per process: one provider host serves one stack.
-import type { ConnectionInput } from "../connection";
+import { parseBooleanSetting, type ConnectionInput } from "../connection";
 
 interface ConfigReader {
   get(key: string): string | undefined;
@@ -9,10 +9,7 @@ interface ConfigReader {
 let stackConnection: ConnectionInput | undefined;
 
 function parseBoolean(key: string, raw: string | undefined): boolean | undefined {
-  if (raw === undefined) return undefined;
-  if (raw === "true" || raw === "1") return true;
-  if (raw === "false" || raw === "0") return false;
-  throw new Error(`stack config fulfillment:${key}: expected true or false, got '${raw}'`);
+  return raw === undefined ? undefined : parseBooleanSetting(raw, `stack config fulfillment:${key}`);
 }
 
 export function rememberStackConfig(config: ConfigReader): void {

@@ -8,7 +8,7 @@ import { DriftCollector, renderDriftMarkdown, renderDriftText } from "../../auto
 import { ProgressReporter, typeFromUrn } from "../../automation/progress";
 import { parseCommandLine, UsageError } from "../../automation/cli";
 import { parseEphemeralStackName, ephemeralStackName } from "../../automation/ephemeral";
-import { connectionConfig, resolveConnection } from "../../automation/connection";
+import { connectionConfig, connectionForStack as resolveConnection } from "../../automation/connection";
 
 const SECRET_ENVELOPE = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" };
 const CLUSTER = "pulumi-nodejs:dynamic/fulfillment:Cluster";
@@ -217,6 +217,13 @@ describe("connection settings", () => {
     });
     expect(() => resolveConnection({}, { FULFILLMENT_INSECURE: "maybe" })).toThrow(/FULFILLMENT_INSECURE/);
   });
+
+  it("merges by the provider's rule: a tokenScript option and a FULFILLMENT_TOKEN never travel together", () => {
+    const env = { FULFILLMENT_ADDRESS: "env:1", FULFILLMENT_TOKEN: "t0k", FULFILLMENT_INSECURE: "1", FULFILLMENT_API: "osac" };
+    expect(resolveConnection({ tokenScript: "print-token", plaintext: true }, env)).toEqual({ address: "env:1", tokenScript: "print-token", plaintext: true, api: "osac" });
+    expect(resolveConnection({ tokenScript: "print-token" }, env, false)).toEqual({ tokenScript: "print-token" });
+    expect(connectionConfig({ api: "innabox" })).toEqual({ "fulfillment:api": { value: "innabox" } });
+  });
 });
 
 describe("ephemeral stack names", () => {
@@ -256,7 +263,10 @@ describe("CLI arguments", () => {
 
   it("names the flag in every error", () => {
     expect(usage(["preview"])).toBe("--stack: required (or set PULUMI_STACK)");
-    expect(usage(["up", "--stack", "dev", "--address", "nope"])).toMatch(/^--address: expected HOST:PORT/);
+    expect(usage(["up", "--stack", "dev", "--address", "nope"])).toMatch(/^--address: add the port, e.g. nope:443/);
+    // The client's forms: dns:///host:port and unix sockets pass.
+    expect(parseCommandLine(["up", "-s", "dev", "--address", "dns:///h.example:443"])).toMatchObject({ options: { address: "dns:///h.example:443" } });
+    expect(parseCommandLine(["up", "-s", "dev", "--address", "unix:/run/f.sock"])).toMatchObject({ options: { address: "unix:/run/f.sock" } });
     expect(usage(["drift", "-s", "dev", "--bogus"])).toMatch(/^--bogus: Unknown option/);
     expect(usage(["up", "-s", "dev", "--template", "x"])).toBe("--template: not an option of 'up' (see --help)");
     expect(usage(["ephemeral", "--", "true"])).toMatch(/^--template: required/);
@@ -265,6 +275,6 @@ describe("CLI arguments", () => {
     expect(usage(["ephemeral", "--template", "t"])).toMatch(/^command: give the command/);
     expect(usage(["cleanup", "--older-than", "yesterday"])).toMatch(/^--older-than: /);
     expect(usage(["launch"])).toMatch(/^command: expected one of preview, up, destroy, drift, ephemeral, cleanup/);
-    expect(usage(["up", "-s", "dev"], { FULFILLMENT_PLAINTEXT: "perhaps" })).toBe("FULFILLMENT_PLAINTEXT: expected true or false, got 'perhaps'");
+    expect(usage(["up", "-s", "dev"], { FULFILLMENT_PLAINTEXT: "perhaps" })).toBe("FULFILLMENT_PLAINTEXT: expected true, false, 1 or 0, got 'perhaps'");
   });
 });
