@@ -1,5 +1,6 @@
 // Property values as they come out of engine events: secrets masked, unknowns named, and
 // the leaf-by-leaf comparison that turns old and new inputs into changed properties.
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime";
 import { redactSecrets } from "../provider/redact";
 
 /** What every secret value becomes in reports and lines. */
@@ -8,10 +9,10 @@ export const SECRET = "[secret]";
 export const UNKNOWN_DISPLAY = "(known after apply)";
 
 /** The engine's signature key and value on a secret in event payloads and state. */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY: string = specialSigKey;
+const SECRET_SIG: string = specialSecretSig;
 /** The engine's placeholder for an unknown value in previews. */
-const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_SENTINEL: string = unknownValue;
 /** Input the dynamic provider host adds: the provider's serialized code. */
 export const PROVIDER_KEY = "__provider";
 

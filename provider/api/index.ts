@@ -1,6 +1,7 @@
 // Which generation a server speaks, and the adapter for it. `api: auto` asks the server
 // once per connection through grpc.reflection.v1 (both generations serve it without a
 // token) and remembers the answer for the life of the process.
+import * as grpc from "@grpc/grpc-js";
 import type { FulfillmentClient } from "../client";
 import { grpcCode } from "../errors";
 import type { FulfillmentApi } from "./api";
@@ -11,7 +12,6 @@ import { osacApi } from "./osac";
 export type { FulfillmentApi } from "./api";
 export * from "./domain";
 
-const UNIMPLEMENTED = 12;
 const SETTING = "connection.api, stack config fulfillment:api or FULFILLMENT_API";
 
 /** Decides from the service names a server lists; undefined when neither generation's Clusters is there. */
@@ -28,7 +28,7 @@ async function detect(client: FulfillmentClient): Promise<ApiGeneration> {
   try {
     services = await client.listServices();
   } catch (error) {
-    if (grpcCode(error) === UNIMPLEMENTED) {
+    if (grpcCode(error) === grpc.status.UNIMPLEMENTED) {
       throw new Error(`${client.address} does not serve grpc.reflection.v1, so the API generation cannot be detected; set api to osac or innabox (${SETTING})`);
     }
     throw error;

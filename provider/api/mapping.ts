@@ -1,5 +1,6 @@
 // Mapping that both generations share: their enums carry the same numbers, timestamps and
 // parameter values the same types, so one set of functions serves both adapters.
+import * as grpc from "@grpc/grpc-js";
 import { timestampDate, type Any, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { packParameter, unpackParameter } from "../anyValues";
 import { grpcCode, isNotFound } from "../errors";
@@ -101,8 +102,6 @@ export async function deleted(remove: () => Promise<unknown>): Promise<boolean> 
   }
 }
 
-const PERMISSION_DENIED = 7;
-const UNIMPLEMENTED = 12;
 
 /** What only the admin API shows is simply absent for a client token. */
 export async function adminOnly<T>(read: () => Promise<T>, absent: T): Promise<T> {
@@ -110,7 +109,7 @@ export async function adminOnly<T>(read: () => Promise<T>, absent: T): Promise<T
     return await read();
   } catch (error) {
     const code = grpcCode(error);
-    if (code === PERMISSION_DENIED || code === UNIMPLEMENTED || isNotFound(error)) return absent;
+    if (code === grpc.status.PERMISSION_DENIED || code === grpc.status.UNIMPLEMENTED || isNotFound(error)) return absent;
     throw error;
   }
 }

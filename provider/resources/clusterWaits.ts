@@ -9,7 +9,6 @@ import { pollUntil } from "../wait";
 import { errorMessage, progress } from "./common";
 import { describeCluster, failureMessage, type Observed } from "./clusterView";
 
-const PERMISSION_DENIED = 7;
 
 async function mustExist(api: FulfillmentApi, id: string, label: string, during: string): Promise<Cluster> {
   const cluster = await api.clusters.get(id);
@@ -35,7 +34,7 @@ async function pendingDiagnosis(api: FulfillmentApi, label: string, pendingMs: n
       ? `registered hubs: ${listed.map((h) => `'${h.id}' (namespace '${h.namespace}')`).join(", ")}`
       : "no hub is registered (register one with a Hub resource or HubBootstrap)";
   } catch (error) {
-    hubs = `the registered hubs are not visible with this token (${grpcCode(error) === PERMISSION_DENIED ? "admin API" : errorMessage(error)})`;
+    hubs = `the registered hubs are not visible with this token (${grpcCode(error) === grpc.status.PERMISSION_DENIED ? "admin API" : errorMessage(error)})`;
   }
   return (
     `cluster ${label} is still PENDING after ${formatDuration(pendingMs)}: the service's controller has not taken it up. ` +
@@ -117,7 +116,7 @@ async function credentialsOf(api: FulfillmentApi, id: string): Promise<{ kubecon
     try {
       return await read();
     } catch (error) {
-      if (grpcCode(error) === grpc.status.NOT_FOUND || grpcCode(error) === PERMISSION_DENIED) return "";
+      if (grpcCode(error) === grpc.status.NOT_FOUND || grpcCode(error) === grpc.status.PERMISSION_DENIED) return "";
       throw error;
     }
   };

@@ -3,8 +3,10 @@ import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
 import { connectionInputSchema } from "../connection";
 
+import { unknownValue } from "@pulumi/pulumi/runtime";
+
 /** The engine's placeholder for a value not known until apply (preview of new resources). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN: string = unknownValue;
 
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
