@@ -5,7 +5,8 @@
 // cannot retry DEADLINE_EXCEEDED per attempt (one deadline spans all attempts) and caps
 // attempts at 5; generic libraries (p-retry, exponential-backoff) either lack an elapsed
 // time budget, abort signals, or full jitter, or are ESM-only wrappers around `retry`.
-// The policy is small, pure (clock, sleep and random are injectable) and unit-tested.
+// The policy is small, pure (clock and random are injectable) and unit-tested.
+import { systemClock, type Clock } from "./clock";
 
 export interface RetryPolicy {
   /** Total attempts including the first one. */
@@ -60,41 +61,26 @@ export interface RetryHooks {
   /** Called before sleeping; `attempt` is the attempt that just failed. */
   onRetry?(info: { error: unknown; attempt: number; delayMs: number }): void;
   signal?: AbortSignal;
-  now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  clock?: Clock;
   random?: () => number;
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export { abortableSleep } from "./clock";
 
 /** Runs `operation` until it succeeds, a non-retryable error occurs, or the policy's budget is spent; rethrows the last error. */
 export async function withRetries<T>(policy: RetryPolicy, operation: (attempt: number) => Promise<T>, hooks: RetryHooks): Promise<T> {
-  const now = hooks.now ?? Date.now;
-  const sleep = hooks.sleep ?? abortableSleep;
-  const started = now();
+  const clock = hooks.clock ?? systemClock;
+  const started = clock.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
       if (attempt >= policy.maxAttempts || hooks.signal?.aborted || !hooks.shouldRetry(error)) throw error;
       const delayMs = backoffDelayMs(policy, attempt, hooks.random);
-      if (now() - started + delayMs >= policy.maxElapsedMs) throw error;
+      if (clock.now() - started + delayMs >= policy.maxElapsedMs) throw error;
       hooks.onRetry?.({ error, attempt, delayMs });
       try {
-        await sleep(delayMs, hooks.signal);
+        await clock.sleep(delayMs, hooks.signal);
       } catch {
         throw error; // aborted while waiting: report what actually failed
       }

@@ -3,7 +3,7 @@
 // resource notices READY within a second of the server reporting it: at worst one full
 // interval plus the round trips of the Get that sees it (bench/fleet.ts measures this).
 import { formatDuration } from "./duration";
-import { abortableSleep } from "./retry";
+import { systemClock, type Clock } from "./clock";
 
 export class WaitTimeoutError extends Error {
   constructor(what: string, timeoutMs: number, public readonly lastObserved: string) {
@@ -25,10 +25,13 @@ export interface PollOptions<T> {
   initialDelayMs?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
+  clock?: Clock;
 }
 
+/** The one poll loop: capped exponential backoff, a deadline, progress whenever what is observed changes. */
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
-  const started = Date.now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   const deadline = started + options.timeoutMs;
   const maxDelay = options.maxDelayMs ?? 800;
   let delay = options.initialDelayMs ?? 100;
@@ -37,13 +40,13 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
     const value = await options.fetch();
     const description = options.describe(value);
     if (description !== lastDescription) {
-      options.onProgress?.(`${description} (after ${formatDuration(Date.now() - started)})`);
+      options.onProgress?.(`${description} (after ${formatDuration(clock.now() - started)})`);
       lastDescription = description;
     }
     if (options.isDone(value)) return value;
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.now();
     if (remaining <= 0) throw new WaitTimeoutError(options.what, options.timeoutMs, lastDescription);
-    await abortableSleep(Math.min(delay, remaining), options.signal);
+    await clock.sleep(Math.min(delay, remaining), options.signal);
     delay = Math.min(maxDelay, delay * 2);
   }
 }

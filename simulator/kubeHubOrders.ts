@@ -1,7 +1,10 @@
 // ClusterOrders in a real hub, as the fulfillment service's cluster controller makes
 // them: in the hub's namespace, generateName `order-`, label
 // `cloudkit.openshift.io/clusterorder-uuid: <cluster id>`, spec templateID,
-// templateParameters (a JSON string) and nodeRequests. Talks to the API server the
+// templateParameters (a JSON string) and nodeRequests. The osac generation
+// (`generation: "osac"`) uses `osac.openshift.io/v1alpha1` and the label
+// `osac.openshift.io/clusterorder-uuid`, adds the annotation `osac.openshift.io/tenant`
+// and, when the cluster has them, spec pullSecret, sshPublicKey, releaseImage, network. Talks to the API server the
 // hub's registered kubeconfig points at, with @kubernetes/client-node's KubeConfig.
 //
 // Every failure becomes `{ ok: false, reason, message }` whose message says what went
@@ -15,12 +18,19 @@
 // `warning` carrying the same reason and message, for the controller to show in the
 // PROGRESSING condition. A hub that refuses the credentials (401, 403) still fails, as
 // it would with the real service: that is a configuration error to fix.
+import { pollUntil } from "../provider/wait";
 import type { ClusterOrderRequest, HubOrderOutcome, HubOrders, HubRecord } from "./hubOrders";
 import { KubeApiError, KubeconfigError, kubeRequest, loadKubeconfig, type KubeContext } from "../components/kube/client";
 import { redactSecrets } from "../provider/redact";
 
 export const CLUSTER_ORDER_API = "cloudkit.openshift.io/v1alpha1";
 export const CLUSTER_ORDER_UUID_LABEL = "cloudkit.openshift.io/clusterorder-uuid";
+
+/** Where each API generation's controller puts its ClusterOrders. */
+export const CLUSTER_ORDER_SHAPES = {
+  innabox: { api: CLUSTER_ORDER_API, uuidLabel: CLUSTER_ORDER_UUID_LABEL, tenantAnnotation: undefined },
+  osac: { api: "osac.openshift.io/v1alpha1", uuidLabel: "osac.openshift.io/clusterorder-uuid", tenantAnnotation: "osac.openshift.io/tenant" },
+} as const;
 
 /** `ok: true` without an order: the hub could not be used, and the cluster goes on anyway. */
 export interface SkippedHubOrder {
@@ -40,6 +50,8 @@ export interface KubeHubOrdersOptions {
   timeoutMs?: number;
   /** How long delete waits for the ClusterOrder to disappear (finalizers of a hub operator). Default 30 s. */
   deleteWaitMs?: number;
+  /** Whose ClusterOrders: "innabox" (default, cloudkit.openshift.io) or "osac" (osac.openshift.io). */
+  generation?: keyof typeof CLUSTER_ORDER_SHAPES;
 }
 
 interface ClusterOrderObject {
@@ -50,11 +62,18 @@ export class KubeHubOrders implements HubOrders {
   private readonly timeoutMs: number;
   private readonly deleteWaitMs: number;
   private readonly proceed: boolean;
+  private readonly shape: (typeof CLUSTER_ORDER_SHAPES)[keyof typeof CLUSTER_ORDER_SHAPES];
 
   constructor(options: KubeHubOrdersOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.deleteWaitMs = options.deleteWaitMs ?? 30_000;
     this.proceed = options.unusableHub === "proceed";
+    this.shape = CLUSTER_ORDER_SHAPES[options.generation ?? "innabox"];
+  }
+
+  /** Whether a client for the hub can be made at all: its kubeconfig parses. */
+  usable(hub: HubRecord): boolean {
+    return !("ok" in this.connect(hub));
   }
 
   async ensureClusterOrder(hub: HubRecord, order: ClusterOrderRequest): Promise<KubeHubOrderOutcome> {
@@ -77,6 +96,10 @@ export class KubeHubOrders implements HubOrders {
       templateID: order.templateId,
       templateParameters: JSON.stringify(order.templateParameters ?? {}),
       nodeRequests: order.nodeRequests.map((r) => ({ resourceClass: r.resourceClass, numberOfNodes: r.numberOfNodes })),
+      ...(order.pullSecret !== undefined ? { pullSecret: order.pullSecret } : {}),
+      ...(order.sshPublicKey !== undefined ? { sshPublicKey: order.sshPublicKey } : {}),
+      ...(order.releaseImage !== undefined ? { releaseImage: order.releaseImage } : {}),
+      ...(order.network !== undefined ? { network: order.network } : {}),
     };
     try {
       const existing = (await this.find(ctx, hub, order.clusterId)).find((o) => !o.metadata.deletionTimestamp);
@@ -90,9 +113,14 @@ export class KubeHubOrders implements HubOrders {
       }
       const created = await kubeRequest<ClusterOrderObject>(ctx, "POST", this.ordersPath(hub), {
         body: {
-          apiVersion: CLUSTER_ORDER_API,
+          apiVersion: this.shape.api,
           kind: "ClusterOrder",
-          metadata: { generateName: "order-", namespace: hub.namespace, labels: { [CLUSTER_ORDER_UUID_LABEL]: order.clusterId } },
+          metadata: {
+            generateName: "order-",
+            namespace: hub.namespace,
+            labels: { [this.shape.uuidLabel]: order.clusterId },
+            ...(this.shape.tenantAnnotation ? { annotations: { [this.shape.tenantAnnotation]: order.tenant ?? "" } } : {}),
+          },
           spec,
         },
         timeoutMs: this.timeoutMs,
@@ -115,20 +143,24 @@ export class KubeHubOrders implements HubOrders {
           if (!(error instanceof KubeApiError && error.status === 404)) throw error;
         }
       }
-      const deadline = Date.now() + this.deleteWaitMs;
-      let delay = 100;
-      for (;;) {
-        const left = await this.find(ctx, hub, clusterId);
-        if (left.length === 0) return { ok: true, orderName: orders[0]?.metadata.name ?? "" };
-        if (Date.now() > deadline) {
-          return {
-            ok: false,
-            reason: "ClusterOrderDeletionPending",
-            message: `ClusterOrder '${left[0].metadata.name}' in hub '${hub.id}' (namespace '${hub.namespace}') is still being deleted`,
-          };
-        }
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 1000);
+      let left = orders;
+      try {
+        await pollUntil({
+          what: "the ClusterOrders to be gone",
+          timeoutMs: this.deleteWaitMs,
+          fetch: async () => (left = await this.find(ctx, hub, clusterId)),
+          isDone: (remaining) => remaining.length === 0,
+          describe: (remaining) => `${remaining.length} left`,
+          maxDelayMs: 1_000,
+        });
+        return { ok: true, orderName: orders[0]?.metadata.name ?? "" };
+      } catch (error) {
+        if (!(error instanceof Error && error.name === "WaitTimeoutError")) throw error;
+        return {
+          ok: false,
+          reason: "ClusterOrderDeletionPending",
+          message: `ClusterOrder '${left[0]?.metadata.name ?? "?"}' in hub '${hub.id}' (namespace '${hub.namespace}') is still being deleted`,
+        };
       }
     } catch (error) {
       return this.failure(hub, ctx, error, "delete ClusterOrders");
@@ -145,7 +177,7 @@ export class KubeHubOrders implements HubOrders {
   }
 
   private ordersPath(hub: HubRecord, name?: string): string {
-    const base = `/apis/${CLUSTER_ORDER_API}/namespaces/${encodeURIComponent(hub.namespace)}/clusterorders`;
+    const base = `/apis/${this.shape.api}/namespaces/${encodeURIComponent(hub.namespace)}/clusterorders`;
     return name ? `${base}/${encodeURIComponent(name)}` : base;
   }
 
@@ -153,7 +185,7 @@ export class KubeHubOrders implements HubOrders {
   private async find(ctx: KubeContext, hub: HubRecord, clusterId: string): Promise<ClusterOrderObject[]> {
     try {
       const list = await kubeRequest<{ items?: ClusterOrderObject[] }>(ctx, "GET", this.ordersPath(hub), {
-        query: { labelSelector: `${CLUSTER_ORDER_UUID_LABEL}=${clusterId}` },
+        query: { labelSelector: `${this.shape.uuidLabel}=${clusterId}` },
         timeoutMs: this.timeoutMs,
       });
       return list?.items ?? [];
@@ -185,7 +217,7 @@ export class KubeHubOrders implements HubOrders {
         return {
           ok: false,
           reason: "ClusterOrderCrdMissing",
-          message: `${where} does not serve ClusterOrders (${CLUSTER_ORDER_API}) in namespace '${hub.namespace}': install the ClusterOrder CRD and create the namespace`,
+          message: `${where} does not serve ClusterOrders (${this.shape.api}) in namespace '${hub.namespace}': install the ClusterOrder CRD and create the namespace`,
         };
       default:
         return { ok: false, reason: "HubError", message: scrub(`${where}: ${error.message}`) };

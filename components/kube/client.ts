@@ -5,6 +5,7 @@
 // Why not the generated typed APIs for everything: their serializer maps JSON to model
 // classes and silently drops what it does not model (a CRD schema loses `default`,
 // `enum` and every `x-kubernetes-*` key), so generic objects go over REST as JSON.
+import { retryPolicy, withRetries } from "../../provider/retry";
 import * as https from "node:https";
 import * as http from "node:http";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -148,19 +149,10 @@ function transportError(ctx: KubeContext, where: string, error: Error & { code?:
   );
 }
 
-/** Retries `call` while `retryable(error)` holds, with a short backoff, until `ms` have passed. */
+/** Retries `call` while `retryable(error)` holds, with a short backoff, until `ms` have passed (the project's one retry loop). */
 export async function retrying<T>(ms: number, retryable: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let delay = 100;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!retryable(error) || Date.now() + delay > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 1000);
-    }
-  }
+  const policy = retryPolicy({ maxAttempts: Number.MAX_SAFE_INTEGER, initialDelayMs: 100, maxDelayMs: 1_000, multiplier: 2, maxElapsedMs: ms });
+  return withRetries(policy, () => call(), { shouldRetry: retryable });
 }
 
 /** The cluster entry of a kubeconfig's current context, as data a new kubeconfig can reuse. */

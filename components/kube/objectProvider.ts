@@ -17,6 +17,7 @@
 //   object is recorded as `preexisting` and stays when the resource is deleted. Absent
 //   or "fail": an existing object is refused, as above;
 // - delete: deletes and waits until the object is gone (not a `preexisting` one).
+import { pollUntil } from "../../provider/wait";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { compact, containsUnknown, initFailure, progress, sameJson, validateInputs } from "../../provider/resources/common";
@@ -215,17 +216,20 @@ async function apply(ctx: KubeContext, inputs: ObjectInputs): Promise<any> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` (with backoff up to 1 s) until it returns a value or the deadline passes. */
+/** Polls `probe` (with backoff up to 1 s) until it returns a value, or undefined once the deadline passes. */
 async function poll<T>(deadline: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
-  let delay = 100;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) return undefined;
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
-    delay = Math.min(delay * 2, 1000);
+  try {
+    return await pollUntil<T | undefined>({
+      what: "the object to be ready",
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      fetch: probe,
+      isDone: (value) => value !== undefined,
+      describe: (value) => (value === undefined ? "waiting" : "ready"),
+      maxDelayMs: 1_000,
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === "WaitTimeoutError") return undefined;
+    throw error;
   }
 }
 

@@ -61,7 +61,7 @@ describe("withRetries", () => {
         if (calls < 4) throw transient;
         return "ok";
       },
-      { shouldRetry, now: clock.now, sleep: clock.sleep, random: () => 0.999999, onRetry: (i) => retries.push(i.attempt) },
+      { shouldRetry, clock, random: () => 0.999999, onRetry: (i) => retries.push(i.attempt) },
     );
     expect(result).toBe("ok");
     expect(calls).toBe(4);
@@ -76,7 +76,7 @@ describe("withRetries", () => {
       withRetries(policy, async () => {
         calls++;
         throw transient;
-      }, { shouldRetry, now: clock.now, sleep: clock.sleep, random: () => 0.5 }),
+      }, { shouldRetry, clock, random: () => 0.5 }),
     ).rejects.toBe(transient);
     expect(calls).toBe(6);
     expect(clock.sleeps).toHaveLength(5);
@@ -89,7 +89,7 @@ describe("withRetries", () => {
       withRetries(policy, async () => {
         calls++;
         throw fatal;
-      }, { shouldRetry, now: clock.now, sleep: clock.sleep }),
+      }, { shouldRetry, clock }),
     ).rejects.toBe(fatal);
     expect(calls).toBe(1);
     expect(clock.sleeps).toEqual([]);
@@ -104,7 +104,7 @@ describe("withRetries", () => {
         calls++;
         clock.advance(400); // each attempt takes 400ms (e.g. a deadline)
         throw transient;
-      }, { shouldRetry, now: clock.now, sleep: clock.sleep, random: () => 0.999999 }),
+      }, { shouldRetry, clock, random: () => 0.999999 }),
     ).rejects.toBe(transient);
     // total time never crosses the budget: attempts + sleeps <= 2500
     expect(clock.now()).toBeLessThanOrEqual(2_500);

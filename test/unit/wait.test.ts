@@ -53,4 +53,21 @@ describe("pollUntil", () => {
       pollUntil({ what: "x", timeoutMs: 1000, fetch: async () => 1, isDone: () => { throw new Error("cluster c FAILED"); }, describe: String }),
     ).rejects.toThrow("cluster c FAILED");
   });
+
+  it("backs off on the injected clock and times out without waiting in real time", async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void sleeps.push(ms) ?? (now += ms) };
+    const error = await pollUntil({ what: "READY", timeoutMs: 60_000, fetch: async () => "PENDING", isDone: () => false, describe: String, clock }).catch((e) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(sleeps.slice(0, 5)).toEqual([100, 200, 400, 800, 800]);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(60_000);
+  });
+
+  it("stops waiting when its signal is aborted", async () => {
+    const controller = new AbortController();
+    const pending = pollUntil({ what: "x", timeoutMs: 60_000, fetch: async () => 0, isDone: () => false, describe: String, signal: controller.signal, initialDelayMs: 50_000 });
+    controller.abort(new Error("interrupted"));
+    await expect(pending).rejects.toThrow("interrupted");
+  });
 });
