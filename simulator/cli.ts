@@ -8,6 +8,11 @@ import { startSimulator, type SimulatorOptions } from "./index";
 import { parseDuration } from "../provider/duration";
 
 const USAGE = `usage: fulfillment-simulator [options]
+  --api innabox|osac           which API generation to serve (default innabox); osac needs JWTs from
+                               the built-in https token issuer (its URL is logged) or a trusted issuer
+  --issuer-clients FILE        osac: JSON [{"clientId", "clientSecret", "claims": {...}}] registered with
+                               the built-in issuer for grant_type=client_credentials
+  --issuer-ca-out FILE         osac: write the PEM of the built-in issuer's CA to FILE
   --host HOST                  address to listen on (default 127.0.0.1)
   --port PORT                  port, 0 for a free one (default 8000)
   --state FILE                 keep state in this JSON file across restarts
@@ -45,6 +50,9 @@ const duration = (flag: string) =>
 
 const flagsSchema = z
   .object({
+    api: z.enum(["innabox", "osac"], { message: "--api must be innabox or osac" }).default("innabox"),
+    "issuer-clients": z.string().min(1, { message: "--issuer-clients needs a file name" }).optional(),
+    "issuer-ca-out": z.string().min(1, { message: "--issuer-ca-out needs a file name" }).optional(),
     host: z.string().min(1, { message: "--host must not be empty" }).default("127.0.0.1"),
     port: z
       .string()
@@ -74,6 +82,10 @@ const flagsSchema = z
     message: "--tls-cert and --tls-key must be given together",
   });
 
+const issuerClientsSchema = z.array(
+  z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), claims: z.record(z.string(), z.unknown()).optional() }),
+);
+
 const tokensSchema = z.object({
   clientTokens: z.array(z.string().min(1)).default([]),
   adminTokens: z.array(z.string().min(1)).default([]),
@@ -82,7 +94,7 @@ const tokensSchema = z.object({
 export class UsageError extends Error {}
 
 /** Turns command-line arguments into simulator options; throws UsageError naming the flag. */
-export function parseCli(argv: string[]): { options: SimulatorOptions; help: boolean } {
+export function parseCli(argv: string[]): { options: SimulatorOptions; help: boolean; issuerCaOut?: string } {
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
@@ -90,6 +102,9 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
       strict: true,
       allowPositionals: false,
       options: {
+        api: { type: "string" },
+        "issuer-clients": { type: "string" },
+        "issuer-ca-out": { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         state: { type: "string" },
@@ -115,6 +130,7 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
   const flags = parsed.data;
   const options: SimulatorOptions = {
+    api: flags.api,
     host: flags.host,
     port: flags.port,
     stateFile: flags.state,
@@ -145,10 +161,28 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
     }
     options.auth = tokens.data;
   }
+  if (flags["issuer-clients"] !== undefined || flags["issuer-ca-out"] !== undefined) {
+    if (flags.api !== "osac") throw new UsageError("--issuer-clients and --issuer-ca-out need --api osac");
+  }
+  if (flags["issuer-clients"] !== undefined) {
+    const file = flags["issuer-clients"];
+    let json: unknown;
+    try {
+      json = JSON.parse(readFile(file, "--issuer-clients"));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--issuer-clients ${file}: not valid JSON: ${(error as Error).message}`);
+    }
+    const clients = issuerClientsSchema.safeParse(json);
+    if (!clients.success) {
+      throw new UsageError(`--issuer-clients ${file}: ${clients.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+    }
+    options.osac = { issuer: { clients: clients.data } };
+  }
   if (flags["tls-cert"] !== undefined && flags["tls-key"] !== undefined) {
     options.tls = { certPem: readFile(flags["tls-cert"], "--tls-cert"), keyPem: readFile(flags["tls-key"], "--tls-key") };
   }
-  return { options, help: flags.help };
+  return { options, help: flags.help, issuerCaOut: flags["issuer-ca-out"] };
 }
 
 function readFile(file: string, flag: string): string {
@@ -173,6 +207,7 @@ async function main(): Promise<void> {
     return;
   }
   const simulator = await startSimulator(parsed.options);
+  if (parsed.issuerCaOut && simulator.issuer) fs.writeFileSync(parsed.issuerCaOut, simulator.issuer.caPem);
   process.stdout.write(`fulfillment simulator listening on ${simulator.address}\n`);
   let stopping = false;
   const shutdown = (signal: string): void => {

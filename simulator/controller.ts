@@ -1,7 +1,7 @@
 // The cluster controller and, since no real hub is involved, the hub operator too.
 // Every decision is derived from persisted timestamps (creation, landing on a hub,
 // deletion), so after a restart the passes simply resume where the clock says they are.
-import { clone, create, equals } from "@bufbuild/protobuf";
+import { clone, create, equals, type DescMessage } from "@bufbuild/protobuf";
 import { AnySchema, timestampDate, timestampFromMs, type Any } from "@bufbuild/protobuf/wkt";
 import { toJson } from "@bufbuild/protobuf";
 import {
@@ -11,7 +11,9 @@ import {
   ClusterState,
   ClusterStatusSchema,
   type Cluster,
+  type ClusterCondition,
   type ClusterNodeSet,
+  type ClusterStatus,
 } from "../proto/gen/private/v1/cluster_type_pb";
 import type { Hub } from "../proto/gen/private/v1/hub_type_pb";
 import { MetadataSchema } from "../proto/gen/private/v1/metadata_type_pb";
@@ -25,6 +27,48 @@ export const FINALIZER = "fulfillment-controller";
 export const OUTCOME_LABEL = "simulator.osac.io/outcome";
 export const PROVISIONING_LABEL = "simulator.osac.io/provisioning-ms";
 export const DELETION_LABEL = "simulator.osac.io/deletion";
+
+/**
+ * What differs between the API generations' clusters and controllers. The controller works
+ * on the innabox private.v1 types; another generation's objects have the same field names
+ * where it matters and come with their own schemas and the few accessors below.
+ */
+export interface ClusterModel {
+  statusSchema: DescMessage;
+  conditionSchema: DescMessage;
+  nodeSetSchema: DescMessage;
+  metadataSchema: DescMessage;
+  /** The node set's host class (innabox) or host type (osac) id. */
+  hostTypeOf(nodeSet: ClusterNodeSet): string;
+  hubRecord(hub: Hub): HubRecord;
+  /** ClusterOrder fields beyond template, parameters and node requests (osac: secrets, image, network, tenant). */
+  orderExtras?(cluster: Cluster): Partial<ClusterOrderRequest>;
+  /**
+   * osac: pass 1 only adds the finalizer, pass 2 writes PROGRESSING (every condition FALSE) and
+   * picks a hub, pass 3 places the ClusterOrder. innabox: the first pass places the order and
+   * only then adds the finalizer and writes PROGRESSING.
+   */
+  stagedPasses: boolean;
+  /** PROGRESSING condition message while no hub can take the cluster (reason ResourcesUnavailable). */
+  noResourcesMessage: string;
+  /** Called whenever status.state changes (osac records status.state_transition_time). */
+  stateChanged?(status: ClusterStatus, now: number): void;
+  /** State shown while the hub deletes the ClusterOrder (osac DELETING); undefined = unchanged. */
+  deletingState?: ClusterState;
+  /** A cluster that never got a hub keeps its finalizer, and so never goes away (osac). */
+  keepsFinalizerWithoutHub?: boolean;
+}
+
+export const INNABOX_CLUSTER_MODEL: ClusterModel = {
+  statusSchema: ClusterStatusSchema,
+  conditionSchema: ClusterConditionSchema,
+  nodeSetSchema: ClusterNodeSetSchema,
+  metadataSchema: MetadataSchema,
+  hostTypeOf: (nodeSet) => nodeSet.hostClass,
+  hubRecord: (hub) => ({ id: hub.id, kubeconfig: Buffer.from(hub.kubeconfig).toString("utf8"), namespace: hub.namespace }),
+  stagedPasses: false,
+  noResourcesMessage: "there are no hubs available to host the cluster",
+};
 
 export interface ControllerOptions {
   controllerDelayMs: number;
@@ -43,6 +87,8 @@ export interface ControllerOptions {
    * changes (sizes) never reach the hub. The osac one keeps pushing them.
    */
   pushesChangesAfterReady?: boolean;
+  /** Default INNABOX_CLUSTER_MODEL. */
+  model?: ClusterModel;
   log: (line: string) => void;
 }
 
@@ -61,12 +107,14 @@ export class Controller {
   private stopped = false;
   /** Retrying every controller pass would hammer an unreachable hub: at least a second apart. */
   private readonly retryMs: number;
+  private readonly model: ClusterModel;
 
   constructor(
     private readonly store: Store,
     private readonly options: ControllerOptions,
   ) {
     this.retryMs = Math.max(options.controllerDelayMs, 1000);
+    this.model = options.model ?? INNABOX_CLUSTER_MODEL;
   }
 
   start(): void {
@@ -150,7 +198,7 @@ export class Controller {
     const now = Date.now();
     const cluster = this.store.clusters.get(id);
     if (!cluster) return undefined;
-    const metadata = (cluster.metadata ??= create(MetadataSchema));
+    const metadata = (cluster.metadata ??= create(this.model.metadataSchema) as Cluster["metadata"] & object);
     if (metadata.deletionTimestamp) return this.deletionPass(cluster);
 
     if (!metadata.finalizers.includes(FINALIZER)) {
@@ -158,25 +206,32 @@ export class Controller {
       const due = created + this.options.controllerDelayMs;
       if (now < due) return due;
     }
+    if ((cluster.status?.state ?? ClusterState.UNSPECIFIED) === ClusterState.UNSPECIFIED && this.model.stagedPasses) {
+      // Pass 1: the finalizer, and nothing else. Pass 2: PROGRESSING, every condition FALSE.
+      if (!metadata.finalizers.includes(FINALIZER)) {
+        this.addFinalizer(cluster);
+        return Date.now();
+      }
+      // Saved with the hub (or the no-hub condition) below: one write per pass.
+      this.markProgressing(cluster);
+    }
     if ((cluster.status?.state ?? ClusterState.UNSPECIFIED) === ClusterState.UNSPECIFIED) {
       // The real controller saves a pass's result only when the whole pass succeeded: a
       // first pass that cannot place the ClusterOrder leaves the status empty.
       const placed = await this.firstPlacement(cluster);
       if (placed !== true) return placed;
     }
-    const status = (cluster.status ??= create(ClusterStatusSchema));
+    const status = (cluster.status ??= this.newStatus());
     if (status.state === ClusterState.UNSPECIFIED) {
-      status.state = ClusterState.PROGRESSING;
-      status.conditions = CONDITION_TYPES.map((type) =>
-        create(ClusterConditionSchema, { type, status: ConditionStatus.FALSE, lastTransitionTime: timestampFromMs(now) }),
-      );
+      this.setState(cluster, ClusterState.PROGRESSING);
+      status.conditions = CONDITION_TYPES.map((type) => this.newCondition(type, ConditionStatus.FALSE, now));
       this.store.commit();
       this.options.log(`cluster ${id}: PROGRESSING`);
     }
     if (status.state === ClusterState.PROGRESSING) return this.progressingPass(cluster);
     if (status.state === ClusterState.READY) {
       if (this.options.pushesChangesAfterReady) return this.convergencePass(cluster);
-      if (!sameNodeSets(status.nodeSets, cluster.spec?.nodeSets ?? {})) {
+      if (!this.sameNodeSets(status.nodeSets, cluster.spec?.nodeSets ?? {})) {
         this.options.log(`cluster ${id}: READY; spec.node_sets changed, but this controller acts only while PROGRESSING: the hub is not told`);
       }
     }
@@ -188,9 +243,11 @@ export class Controller {
     const status = cluster.status!;
     const runtime = this.store.runtimeOf(id);
     if (!status.hub) {
-      const hubs = [...this.store.hubs.values()].filter((hub) => !hub.metadata?.deletionTimestamp);
+      const hubs = [...this.store.hubs.values()].filter(
+        (hub) => !hub.metadata?.deletionTimestamp && (!this.model.stagedPasses || (this.options.hubOrders?.usable?.(this.model.hubRecord(hub)) ?? true)),
+      );
       if (hubs.length === 0) {
-        if (setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ResourcesUnavailable", "there are no hubs available to host the cluster")) {
+        if (this.condition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ResourcesUnavailable", this.model.noResourcesMessage)) {
           this.store.commit();
           this.options.log(`cluster ${id}: no hub available`);
         }
@@ -199,6 +256,8 @@ export class Controller {
       status.hub = hubs[Math.floor(Math.random() * hubs.length)].id;
       this.store.commit();
       this.options.log(`cluster ${id}: assigned to hub ${status.hub}`);
+      // The staged controller places the ClusterOrder in the next pass.
+      if (this.model.stagedPasses) return Date.now();
     }
     if (runtime.landedAt === undefined || runtime.orderDirty) {
       const hub = this.store.hubs.get(status.hub);
@@ -226,23 +285,23 @@ export class Controller {
     if (now < due) return due;
 
     if (labels[OUTCOME_LABEL] === "failed") {
-      status.state = ClusterState.FAILED;
-      setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ProvisioningFailed", "provisioning has stopped");
-      setCondition(cluster, ClusterConditionType.FAILED, ConditionStatus.TRUE, "ProvisioningFailed", `provisioning of the cluster failed on hub '${status.hub}' (requested by label '${OUTCOME_LABEL}: failed')`);
+      this.setState(cluster, ClusterState.FAILED);
+      this.condition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ProvisioningFailed", "provisioning has stopped");
+      this.condition(cluster, ClusterConditionType.FAILED, ConditionStatus.TRUE, "ProvisioningFailed", `provisioning of the cluster failed on hub '${status.hub}' (requested by label '${OUTCOME_LABEL}: failed')`);
       this.store.commit();
       this.options.log(`cluster ${id}: FAILED`);
       return undefined;
     }
     const host = `${cluster.metadata?.name || id}.${status.hub}.sim.example`;
-    status.state = ClusterState.READY;
+    this.setState(cluster, ClusterState.READY);
     status.apiUrl = `https://api.${host}:6443`;
     status.consoleUrl = `https://console-openshift-console.apps.${host}`;
-    status.nodeSets = cloneNodeSets(cluster.spec?.nodeSets ?? {});
+    status.nodeSets = this.cloneNodeSets(cluster.spec?.nodeSets ?? {});
     runtime.nodeSetsChangedAt = undefined;
     runtime.kubeconfig = generateKubeconfig(cluster.metadata?.name || id, status.apiUrl);
     runtime.password = generatePassword();
-    setCondition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "Provisioned", "the cluster has been provisioned");
-    setCondition(cluster, ClusterConditionType.READY, ConditionStatus.TRUE, "Ready", "the cluster is ready");
+    this.condition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "Provisioned", "the cluster has been provisioned");
+    this.condition(cluster, ClusterConditionType.READY, ConditionStatus.TRUE, "Ready", "the cluster is ready");
     this.store.commit();
     this.options.log(`cluster ${id}: READY`);
     return undefined;
@@ -277,7 +336,7 @@ export class Controller {
   private async placeOrder(cluster: Cluster, hub: Hub): Promise<HubOrderOutcome | "gone"> {
     const hubOrders = this.options.hubOrders;
     if (!hubOrders) return { ok: true, orderName: "" };
-    const outcome = await guard(() => hubOrders.ensureClusterOrder(hubRecord(hub), orderRequest(cluster)));
+    const outcome = await guard(() => hubOrders.ensureClusterOrder(this.model.hubRecord(hub), this.orderRequest(cluster)));
     const current = this.store.clusters.get(cluster.id);
     if (this.stopped || current !== cluster || cluster.metadata?.deletionTimestamp) return "gone";
     if (!outcome.ok) {
@@ -295,12 +354,10 @@ export class Controller {
   }
 
   private markProgressing(cluster: Cluster): void {
-    const status = (cluster.status ??= create(ClusterStatusSchema));
+    const status = (cluster.status ??= this.newStatus());
     if (status.state !== ClusterState.UNSPECIFIED) return;
-    status.state = ClusterState.PROGRESSING;
-    status.conditions = CONDITION_TYPES.map((type) =>
-      create(ClusterConditionSchema, { type, status: ConditionStatus.FALSE, lastTransitionTime: timestampFromMs(Date.now()) }),
-    );
+    this.setState(cluster, ClusterState.PROGRESSING);
+    status.conditions = CONDITION_TYPES.map((type) => this.newCondition(type, ConditionStatus.FALSE, Date.now()));
     this.options.log(`cluster ${cluster.id}: PROGRESSING`);
   }
 
@@ -320,7 +377,7 @@ export class Controller {
       );
     }
     const provisioning = `the cluster is being provisioned on hub '${status.hub}'`;
-    setCondition(
+    this.condition(
       cluster,
       ClusterConditionType.PROGRESSING,
       ConditionStatus.TRUE,
@@ -330,18 +387,30 @@ export class Controller {
     this.store.commit();
   }
 
-  private convergencePass(cluster: Cluster): number | undefined {
+  private async convergencePass(cluster: Cluster): Promise<number | undefined> {
     const status = cluster.status!;
     const wanted = cluster.spec?.nodeSets ?? {};
-    if (sameNodeSets(status.nodeSets, wanted)) return undefined;
     const runtime = this.store.runtimeOf(cluster.id);
+    const hub = status.hub ? this.store.hubs.get(status.hub) : undefined;
+    if (runtime.orderDirty && hub && this.options.hubOrders) {
+      // The spec changed after READY: merge-patch the ClusterOrder as the osac controller does.
+      runtime.orderDirty = false;
+      const outcome = await this.placeOrder(cluster, hub);
+      if (outcome === "gone") return Date.now();
+      if (!outcome.ok) {
+        runtime.orderDirty = true;
+        this.store.commit();
+        return Date.now() + this.options.resyncMs;
+      }
+    }
+    if (this.sameNodeSets(status.nodeSets, wanted)) return undefined;
     if (runtime.nodeSetsChangedAt === undefined) {
       runtime.nodeSetsChangedAt = Date.now();
       this.store.commit();
     }
     const due = runtime.nodeSetsChangedAt + this.options.nodeSetConvergenceMs;
     if (Date.now() < due) return due;
-    status.nodeSets = cloneNodeSets(wanted);
+    status.nodeSets = this.cloneNodeSets(wanted);
     runtime.nodeSetsChangedAt = undefined;
     this.store.commit();
     this.options.log(`cluster ${cluster.id}: node sets converged`);
@@ -357,12 +426,20 @@ export class Controller {
     }
     // Held on purpose (delete-timeout tests); an Update removing the label kicks us again.
     if (metadata.labels[DELETION_LABEL] === "stuck") return undefined;
+    // The osac controller does nothing for a cluster without a hub: its finalizer stays.
+    if (this.model.keepsFinalizerWithoutHub && !cluster.status?.hub) return undefined;
+    const deleting = this.model.deletingState;
+    if (deleting !== undefined && cluster.status && cluster.status.state !== deleting) {
+      this.setState(cluster, deleting);
+      this.store.commit();
+      this.options.log(`cluster ${id}: DELETING`);
+    }
     const runtime = this.store.runtimeOf(id);
     if (!runtime.orderDeleted) {
       const hub = cluster.status?.hub ? this.store.hubs.get(cluster.status.hub) : undefined;
       const hubOrders = this.options.hubOrders;
       if (hub && hubOrders) {
-        const outcome = await guard(() => hubOrders.deleteClusterOrder(hubRecord(hub), id));
+        const outcome = await guard(() => hubOrders.deleteClusterOrder(this.model.hubRecord(hub), id));
         if (this.stopped || this.store.clusters.get(id) !== cluster) return Date.now();
         if (!outcome.ok) {
           this.options.log(`cluster ${id}: hub ${hub.id} could not delete the ClusterOrder: ${outcome.reason}`);
@@ -380,6 +457,60 @@ export class Controller {
     return undefined;
   }
 
+  private setState(cluster: Cluster, state: ClusterState): void {
+    const status = (cluster.status ??= this.newStatus());
+    if (status.state === state) return;
+    status.state = state;
+    this.model.stateChanged?.(status, Date.now());
+  }
+
+  private newStatus(): ClusterStatus {
+    return create(this.model.statusSchema) as ClusterStatus;
+  }
+
+  private newCondition(type: ClusterConditionType, value: ConditionStatus, now: number): ClusterCondition {
+    return create(this.model.conditionSchema, { type, status: value, lastTransitionTime: timestampFromMs(now) }) as ClusterCondition;
+  }
+
+  /** Sets a condition; its transition time moves only when its status does. Returns whether anything changed. */
+  private condition(cluster: Cluster, type: ClusterConditionType, value: ConditionStatus, reason: string, message: string): boolean {
+    const status = (cluster.status ??= this.newStatus());
+    let condition = status.conditions.find((candidate) => candidate.type === type);
+    if (!condition) {
+      condition = create(this.model.conditionSchema, { type, status: ConditionStatus.UNSPECIFIED }) as ClusterCondition;
+      status.conditions.push(condition);
+      status.conditions.sort((a, b) => a.type - b.type);
+    }
+    if (condition.status === value && condition.reason === reason && condition.message === message) return false;
+    if (condition.status !== value) condition.lastTransitionTime = timestampFromMs(Date.now());
+    condition.status = value;
+    condition.reason = reason;
+    condition.message = message;
+    return true;
+  }
+
+  private cloneNodeSets(nodeSets: Record<string, ClusterNodeSet>): Record<string, ClusterNodeSet> {
+    return Object.fromEntries(Object.entries(nodeSets).map(([key, value]) => [key, clone(this.model.nodeSetSchema, value) as ClusterNodeSet]));
+  }
+
+  private sameNodeSets(a: Record<string, ClusterNodeSet>, b: Record<string, ClusterNodeSet>): boolean {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => b[key] !== undefined && equals(this.model.nodeSetSchema, a[key], b[key]));
+  }
+
+  private orderRequest(cluster: Cluster): ClusterOrderRequest {
+    const spec = cluster.spec;
+    return {
+      clusterId: cluster.id,
+      templateId: spec?.template ?? "",
+      templateParameters: Object.fromEntries(Object.entries(spec?.templateParameters ?? {}).map(([name, value]) => [name, plainValue(value)])),
+      nodeRequests: Object.keys(spec?.nodeSets ?? {})
+        .sort()
+        .map((key) => ({ resourceClass: this.model.hostTypeOf(spec!.nodeSets[key]), numberOfNodes: spec!.nodeSets[key].size })),
+      ...this.model.orderExtras?.(cluster),
+    };
+  }
+
   private removeCluster(id: string): void {
     this.store.remove("clusters", id);
     this.store.commit();
@@ -394,48 +525,6 @@ async function guard(call: () => Promise<HubOrderOutcome>): Promise<HubOrderOutc
   } catch (error) {
     return { ok: false, reason: "HubError", message: (error as Error).message };
   }
-}
-
-/** Sets a condition; its transition time moves only when its status does. Returns whether anything changed. */
-function setCondition(cluster: Cluster, type: ClusterConditionType, value: ConditionStatus, reason: string, message: string): boolean {
-  const status = (cluster.status ??= create(ClusterStatusSchema));
-  let condition = status.conditions.find((candidate) => candidate.type === type);
-  if (!condition) {
-    condition = create(ClusterConditionSchema, { type, status: ConditionStatus.UNSPECIFIED });
-    status.conditions.push(condition);
-    status.conditions.sort((a, b) => a.type - b.type);
-  }
-  if (condition.status === value && condition.reason === reason && condition.message === message) return false;
-  if (condition.status !== value) condition.lastTransitionTime = timestampFromMs(Date.now());
-  condition.status = value;
-  condition.reason = reason;
-  condition.message = message;
-  return true;
-}
-
-function cloneNodeSets(nodeSets: Record<string, ClusterNodeSet>): Record<string, ClusterNodeSet> {
-  return Object.fromEntries(Object.entries(nodeSets).map(([key, value]) => [key, clone(ClusterNodeSetSchema, value)]));
-}
-
-function sameNodeSets(a: Record<string, ClusterNodeSet>, b: Record<string, ClusterNodeSet>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => b[key] !== undefined && equals(ClusterNodeSetSchema, a[key], b[key]));
-}
-
-function hubRecord(hub: Hub): HubRecord {
-  return { id: hub.id, kubeconfig: Buffer.from(hub.kubeconfig).toString("utf8"), namespace: hub.namespace };
-}
-
-function orderRequest(cluster: Cluster): ClusterOrderRequest {
-  const spec = cluster.spec;
-  return {
-    clusterId: cluster.id,
-    templateId: spec?.template ?? "",
-    templateParameters: Object.fromEntries(Object.entries(spec?.templateParameters ?? {}).map(([name, value]) => [name, plainValue(value)])),
-    nodeRequests: Object.keys(spec?.nodeSets ?? {})
-      .sort()
-      .map((key) => ({ resourceClass: spec!.nodeSets[key].hostClass, numberOfNodes: spec!.nodeSets[key].size })),
-  };
 }
 
 /** The JSON value of a parameter, as the real controller puts into `templateParameters`. */

@@ -45,10 +45,22 @@ interface CelTypes {
   ctors: Map<string, Ctor>;
 }
 
-let built: CelTypes | undefined;
+/**
+ * Which Event type `event` is and whose enum values are constants: events.v1 with
+ * fulfillment.v1 (innabox, the default), or another generation's (osac.public.v1 ...).
+ */
+export interface EventDialect {
+  schema: DescMessage;
+  constantFiles: readonly DescFile[];
+}
 
-function celTypes(): CelTypes {
-  if (built) return built;
+const INNABOX_DIALECT: EventDialect = { schema: EventSchema, constantFiles: CONSTANT_FILES };
+
+const built = new Map<DescMessage, CelTypes>();
+
+function celTypes(dialect: EventDialect = INNABOX_DIALECT): CelTypes {
+  const cached = built.get(dialect.schema);
+  if (cached) return cached;
   const env = new Environment();
   const ctors = new Map<string, Ctor>();
   // Leaves first: cel-js resolves a field's message type when the type is registered.
@@ -63,8 +75,8 @@ function celTypes(): CelTypes {
     const fields = Object.fromEntries(desc.fields.map((field) => [field.name, fieldType(field)]));
     env.registerType(desc.typeName, { ctor, fields });
   };
-  register(EventSchema);
-  env.registerVariable("event", EventSchema.typeName);
+  register(dialect.schema);
+  env.registerVariable("event", dialect.schema.typeName);
   const enums: DescEnum[] = [];
   const collect = (messages: readonly DescMessage[]): void => {
     for (const message of messages) {
@@ -72,7 +84,7 @@ function celTypes(): CelTypes {
       collect(message.nestedMessages);
     }
   };
-  for (const file of CONSTANT_FILES) {
+  for (const file of dialect.constantFiles) {
     enums.push(...file.enums);
     collect(file.messages);
   }
@@ -82,8 +94,9 @@ function celTypes(): CelTypes {
     names.add(value.name);
     env.registerConstant(value.name, "int", BigInt(value.number));
   }
-  built = { env, ctors };
-  return built;
+  const types = { env, ctors };
+  built.set(dialect.schema, types);
+  return types;
 }
 
 function isOpaque(desc: DescMessage): boolean {
@@ -211,15 +224,15 @@ function opaqueValue(desc: DescMessage, message: Message): unknown {
   }
 }
 
-export type EventPredicate = (event: Event) => boolean;
+export type EventPredicate<E extends Message = Event> = (event: E) => boolean;
 
 /** One CEL value per event, shared by every subscriber's filter (events are not modified). */
-const celValues = new WeakMap<Event, unknown>();
+const celValues = new WeakMap<Message, unknown>();
 
-function celValue(event: Event, ctors: Map<string, Ctor>): unknown {
+function celValue(event: Message, ctors: Map<string, Ctor>, schema: DescMessage): unknown {
   let value = celValues.get(event);
   if (value === undefined) {
-    value = toCel(EventSchema, event, ctors);
+    value = toCel(schema, event, ctors);
     celValues.set(event, value);
   }
   return value;
@@ -232,9 +245,13 @@ function celValue(event: Event, ctors: Map<string, Ctor>): unknown {
  * the filter evaluates to true: results that are not booleans and evaluation errors
  * drop the event.
  */
-export function compileEventFilter(filter: string | undefined, onError?: (detail: string) => void): EventPredicate | undefined {
+export function compileEventFilter<E extends Message = Event>(
+  filter: string | undefined,
+  onError?: (detail: string) => void,
+  dialect: EventDialect = INNABOX_DIALECT,
+): EventPredicate<E> | undefined {
   if (filter === undefined || filter === "") return undefined;
-  const { env, ctors } = celTypes();
+  const { env, ctors } = celTypes(dialect);
   let program: ReturnType<Environment["parse"]>;
   try {
     program = env.parse(filter);
@@ -247,7 +264,7 @@ export function compileEventFilter(filter: string | undefined, onError?: (detail
   }
   return (event) => {
     try {
-      return program({ event: celValue(event, ctors) }) === true;
+      return program({ event: celValue(event, ctors, dialect.schema) }) === true;
     } catch {
       return false;
     }

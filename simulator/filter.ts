@@ -27,20 +27,30 @@ class FilterError extends Error {}
 
 export type Predicate = (message: Message) => boolean;
 
-export function compileFilter(expression: string | undefined, schema: DescMessage): Predicate {
+export interface FilterOptions {
+  /**
+   * The osac generation's translator: enum fields compare with integer literals (it maps
+   * them to the stored names), only `this` and `now` are declared, a map may be indexed
+   * only on `metadata.labels`/`metadata.annotations`, and an unset field is absent from
+   * the stored JSON (never equal to anything) while an unset message is SQL NULL.
+   */
+  osac?: boolean;
+}
+
+export function compileFilter(expression: string | undefined, schema: DescMessage, options: FilterOptions = {}): Predicate {
   if (expression === undefined || expression.trim() === "") return () => true;
   let evaluate: ReturnType<typeof parse>;
   try {
     evaluate = parse(expression);
-    checkNode(evaluate.ast, schema);
+    checkNode(evaluate.ast, schema, options);
   } catch {
     throw internal("failed to list");
   }
   return (message) => {
-    const data = toFilterJson(schema, message);
+    const data = options.osac ? toOsacFilterJson(schema, message) : toFilterJson(schema, message);
     let result: unknown;
     try {
-      result = evaluate({ this: data });
+      result = evaluate(options.osac ? { this: data, now: new Date().toISOString() } : { this: data });
     } catch (error) {
       if ((error as { code?: string }).code === "no_such_key") return false;
       throw internal("failed to list");
@@ -60,6 +70,30 @@ function toFilterJson(schema: DescMessage, message: Message): unknown {
   }
 }
 
+/** protobuf JSON as the osac server stores it (no implicit defaults, enums as numbers here), unset messages as null. */
+function toOsacFilterJson(schema: DescMessage, message: Message): unknown {
+  const options = { useProtoFieldName: true, enumAsInteger: true, registry: jsonRegistry } as const;
+  let json: unknown;
+  try {
+    json = toJson(schema, message, options);
+  } catch {
+    json = toJson(schema, stripAny(schema, message), options);
+  }
+  return withNulls(schema, json as Record<string, unknown>);
+}
+
+function withNulls(schema: DescMessage, json: Record<string, unknown>): Record<string, unknown> {
+  for (const field of schema.fields) {
+    if (field.fieldKind !== "message") continue;
+    const key = field.name;
+    if (json[key] === undefined) json[key] = null;
+    else if (!field.message.typeName.startsWith("google.protobuf.") && json[key] !== null && typeof json[key] === "object") {
+      withNulls(field.message, json[key] as Record<string, unknown>);
+    }
+  }
+  return json;
+}
+
 function stripAny(schema: DescMessage, message: Message): Message {
   const copy = { ...(message as unknown as Record<string, unknown>) };
   for (const field of schema.fields) {
@@ -75,7 +109,8 @@ function stripAny(schema: DescMessage, message: Message): Message {
   return copy as unknown as Message;
 }
 
-function checkNode(node: ASTNode, schema: DescMessage): void {
+function checkNode(node: ASTNode, schema: DescMessage, options: FilterOptions = {}): void {
+  const check = (child: ASTNode): void => checkNode(child, schema, options);
   switch (node.op) {
     case "==":
     case "!=":
@@ -87,49 +122,56 @@ function checkNode(node: ASTNode, schema: DescMessage): void {
       const [left, right] = node.args;
       const leftType = resolve(left, schema);
       const rightType = resolve(right, schema);
-      if ((leftType?.kind === "enum" && isNumeric(right)) || (rightType?.kind === "enum" && isNumeric(left))) {
+      if (!options.osac && ((leftType?.kind === "enum" && isNumeric(right)) || (rightType?.kind === "enum" && isNumeric(left)))) {
         throw new FilterError("enum compared with a number");
       }
-      checkNode(left, schema);
-      checkNode(right, schema);
+      check(left);
+      check(right);
       return;
     }
     case ".":
     case ".?":
       resolve(node, schema);
-      checkNode(node.args[0], schema);
+      check(node.args[0]);
       return;
     case "[]":
-    case "[?]":
+    case "[?]": {
+      const base = resolve(node.args[0], schema);
+      if (options.osac && base?.kind === "map" && !["labels", "annotations"].includes(base.field.name)) {
+        throw new FilterError("index of kind 'json' isn't supported");
+      }
       resolve(node, schema);
-      checkNode(node.args[0], schema);
-      checkNode(node.args[1], schema);
+      check(node.args[0]);
+      check(node.args[1]);
       return;
+    }
     case "value":
+      return;
     case "id":
+      if (options.osac && node.args !== "this" && node.args !== "now") throw new FilterError(`undeclared reference to '${node.args}'`);
       return;
     case "call":
-      node.args[1].forEach((arg) => checkNode(arg, schema));
+      node.args[1].forEach(check);
       return;
     case "rcall":
-      checkNode(node.args[1], schema);
-      node.args[2].forEach((arg) => checkNode(arg, schema));
+      check(node.args[1]);
+      node.args[2].forEach(check);
       return;
     case "list":
-      node.args.forEach((arg) => checkNode(arg, schema));
+      node.args.forEach(check);
       return;
     case "map":
       node.args.forEach(([key, value]) => {
-        checkNode(key, schema);
-        checkNode(value, schema);
+        check(key);
+        check(value);
       });
       return;
     case "!_":
     case "-_":
-      checkNode(node.args, schema);
+      check(node.args);
       return;
     default:
-      for (const arg of node.args as ASTNode[]) checkNode(arg, schema);
+      for (const arg of node.args as ASTNode[]) check(arg);
   }
 }
 

@@ -17,6 +17,13 @@ export interface ClusterOrderRequest {
   /** Plain JSON values of the cluster's template parameters (already unpacked from Any). */
   templateParameters: Record<string, unknown>;
   nodeRequests: Array<{ resourceClass: string; numberOfNodes: number }>;
+  /** osac: `osac.openshift.io/tenant` annotation of the ClusterOrder. */
+  tenant?: string;
+  /** osac: spec fields set only when the cluster has them. */
+  pullSecret?: string;
+  sshPublicKey?: string;
+  releaseImage?: string;
+  network?: { podCIDR?: string; serviceCIDR?: string };
 }
 
 export type HubOrderOutcome =
@@ -30,4 +37,6 @@ export interface HubOrders {
   ensureClusterOrder(hub: HubRecord, order: ClusterOrderRequest): Promise<HubOrderOutcome>;
   /** Deletes the cluster's ClusterOrder; resolves when it is gone (or never existed). */
   deleteClusterOrder(hub: HubRecord, clusterId: string): Promise<HubOrderOutcome>;
+  /** Can a client for this hub be made at all (its kubeconfig parses)? Absent = yes. */
+  usable?(hub: HubRecord): boolean;
 }

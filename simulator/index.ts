@@ -24,24 +24,40 @@ import { eventsStreams } from "./services/events";
 import { metadataHandlers } from "./services/metadata";
 import { Store } from "./store";
 import { KubeHubOrders } from "./kubeHubOrders";
+import { setupOsac, type OsacOptions } from "./osac/setup";
+import type { OsacEnv } from "./osac/generic";
+import type { TokenIssuer } from "./osac/issuer";
 
 export type { HubOrders } from "./hubOrders";
 export type { AuthOptions } from "./auth";
+export type { OsacOptions } from "./osac/setup";
+export type { IssuerClient, IssuerOptions, TokenIssuer } from "./osac/issuer";
+export { startIssuer } from "./osac/issuer";
 export { FINALIZER, OUTCOME_LABEL, PROVISIONING_LABEL, DELETION_LABEL } from "./controller";
 
 export interface SimulatorOptions {
+  /**
+   * Which generation of the fulfillment API to serve: "innabox" (default; fulfillment.v1,
+   * private.v1) or "osac" (osac.public.v1, osac.private.v1: JWT auth against trusted
+   * issuers, tenancy, versions; see `osac`).
+   */
+  api?: "innabox" | "osac";
+  /** The osac generation's issuer, tenants and projects. */
+  osac?: OsacOptions;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
   port?: number;
   /** JSON state file, written after every change and loaded at start. */
   stateFile?: string;
-  /** Absent: guest mode, everyone is admin (like `--grpc-authn-type=guest`). */
+  /** Absent: guest mode, everyone is admin (like `--grpc-authn-type=guest`). innabox only. */
   auth?: AuthOptions;
   /**
-   * What metadata.v1.Metadata/Get advertises in authn.trusted_token_issuers (sorted and
+   * innabox: what metadata.v1.Metadata/Get advertises in authn.trusted_token_issuers (sorted and
    * de-duplicated, like `--grpc-authn-trusted-token-issuers`). Default none. The
    * simulator does not validate tokens against them; it only announces them.
+   * osac: https issuers whose tokens are accepted (JWKS found through OIDC discovery),
+   * besides the built-in issuer; Capabilities/Get lists them all.
    */
   trustedTokenIssuers?: string[];
   tls?: { certPem: string; keyPem: string };
@@ -76,13 +92,16 @@ export interface Simulator {
   /** host:port */
   readonly address: string;
   readonly port: number;
+  readonly api: "innabox" | "osac";
+  /** osac: the built-in token issuer (mint tokens, register OAuth clients, its CA). */
+  readonly issuer?: TokenIssuer;
   faults: {
     setLatencyMs(ms: number): void;
     failNext(count: number, code?: number): void;
     /** The next `count` calls of one method (e.g. `/GetKubeconfig`) fail with `code` and `message`. */
     failMethod(method: string, count: number, code: number, message?: string): void;
   };
-  /** Replaces the accepted tokens on the running server (a token expiring or rotated mid-run); undefined = guest mode. */
+  /** Replaces the accepted tokens on the running server (a token expiring or rotated mid-run); undefined = guest mode. innabox only. */
   setAuth(auth: AuthOptions | undefined): void;
   /** Stops listening, then listens again on the same port with the state reloaded from the file. */
   restart(): Promise<void>;
@@ -107,12 +126,15 @@ function delay(options: SimulatorOptions, name: keyof typeof DEFAULTS): number {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => undefined);
+  const api = options.api ?? "innabox";
+  if (api !== "innabox" && api !== "osac") throw new Error(`api must be "innabox" or "osac", got ${String(api)}`);
+  if (api === "osac" && options.auth) throw new Error("the osac generation has no static tokens: use the issuer (osac.issuer) or trustedTokenIssuers");
   const controllerOptions = {
     controllerDelayMs: delay(options, "controllerDelayMs"),
     provisioningDelayMs: delay(options, "provisioningDelayMs"),
     nodeSetConvergenceMs: delay(options, "nodeSetConvergenceMs"),
     deletionDelayMs: delay(options, "deletionDelayMs"),
-    hubOrders: options.hubOrders ?? (options.hubs === "simulated" ? undefined : new KubeHubOrders()),
+    hubOrders: options.hubOrders ?? (options.hubs === "simulated" ? undefined : new KubeHubOrders({ generation: api })),
     resyncMs: options.resyncMs ?? 3_600_000,
     log,
   };
@@ -121,8 +143,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Outlives restarts: a store swapped in on restart publishes to the same bus.
   const events = new EventBus();
   const credentials = serverCredentials(options.tls);
+  const osac = api === "osac" ? await setupOsac({ ...options, events }) : undefined;
 
   const openStore = (): Store => {
+    if (osac) return osac.openStore();
     const store = new Store(options.stateFile, events);
     if (!store.load() && options.seed !== false) {
       seed(store, options.seed === true || options.seed === undefined ? "server" : options.seed);
@@ -130,15 +154,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     return store;
   };
-  let env: Env = (() => {
-    const store = openStore();
-    return { store, controller: new Controller(store, controllerOptions) };
-  })();
+  const makeEnv = (store: Store): Env => (osac ? osac.env(store, controllerOptions) : { store, controller: new Controller(store, controllerOptions) });
+  let env: Env = makeEnv(openStore());
   const current = (): Env => env;
 
   const templates = templateHandlers(current);
   const hostClasses = hostClassHandlers(current);
-  const apis: ServedApi[] = [
+  const apis: ServedApi[] = osac ? osac.apis(current as () => OsacEnv) : [
     { service: PublicClusters, handlers: publicClusterHandlers(current) },
     { service: PublicTemplates, handlers: templates.publicApi },
     { service: PublicHostClasses, handlers: hostClasses.publicApi },
@@ -149,24 +171,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { service: Metadata, handlers: metadataHandlers(options.trustedTokenIssuers) },
     { service: Events, handlers: {}, streams: eventsStreams(events, log) },
   ];
-  const newServer = () => buildServer({ apis, auth, faults, tls: options.tls, log });
+  const newServer = () => buildServer({ apis, auth: osac?.auth ?? auth, faults, tls: options.tls, log });
 
   let server = newServer();
   const port = await bind(server, joinHostPort(host, options.port ?? 0), credentials);
   const address = joinHostPort(host, port);
   env.controller.start();
-  log(`listening on ${address}${options.tls ? " (TLS)" : " (plaintext)"}${options.auth ? "" : ", guest mode"}`);
+  const mode = osac ? `, osac API, token issuer ${osac.issuer?.url ?? "none"}` : options.auth ? "" : ", guest mode";
+  log(`listening on ${address}${options.tls ? " (TLS)" : " (plaintext)"}${mode}`);
 
   let stopped = false;
   return {
     address,
     port,
+    api,
+    issuer: osac?.issuer,
     faults: {
       setLatencyMs: (ms) => faults.setLatencyMs(ms),
       failNext: (count, code) => faults.failNext(count, code),
       failMethod: (method, count, code, message) => faults.failMethod(method, count, code, message),
     },
-    setAuth: (next) => auth.replaceTokens(next),
+    setAuth: (next) => {
+      if (osac) throw new Error("the osac generation has no static tokens: mint tokens with the issuer");
+      auth.replaceTokens(next);
+    },
     async restart() {
       if (stopped) throw new Error("the simulator has been stopped");
       env.controller.stop();
@@ -179,7 +207,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         store.close();
         store = openStore();
       }
-      env = { store, controller: new Controller(store, controllerOptions) };
+      env = makeEnv(store);
       server = newServer();
       await bindWithRetry(server, address, credentials);
       env.controller.start();
@@ -192,6 +220,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       env.store.close();
       // Open Watch streams would otherwise hold the graceful shutdown until it times out.
       events.disconnectAll();
+      await osac?.close();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();

@@ -24,6 +24,18 @@ export function checkPaths(viewSchema: DescMessage, paths: readonly string[], re
   }
 }
 
+/** Whether `path` names a field of `schema` (map keys allowed), by the same rules as checkPaths. */
+export function isKnownPath(schema: DescMessage, path: string): boolean {
+  const segments = path.split(".");
+  if (path === "" || segments.some((segment) => segment === "")) return false;
+  try {
+    walk(schema, segments, path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function unknownPath(path: string) {
   return invalidArgument(`field path '${path}' of the update mask doesn't exist`);
 }
@@ -50,12 +62,20 @@ function isWellKnown(desc: DescMessage): boolean {
   return desc.typeName.startsWith("google.protobuf.");
 }
 
-/** Applies already checked paths from `source` onto `target` (same schema), in place. */
-export function applyPaths(schema: DescMessage, target: Message, source: Message, paths: readonly string[]): void {
-  for (const path of paths) apply(schema, target as unknown as Fields, source as unknown as Fields, path.split("."));
+export interface ApplyOptions {
+  /**
+   * A path into a map entry (`spec.node_sets.workers.size`) replaces the entry with one
+   * holding only that field, as the osac server's path setter does, instead of merging.
+   */
+  replaceMapEntries?: boolean;
 }
 
-function apply(desc: DescMessage, target: Fields, source: Fields | undefined, segments: string[]): void {
+/** Applies already checked paths from `source` onto `target` (same schema), in place. */
+export function applyPaths(schema: DescMessage, target: Message, source: Message, paths: readonly string[], options: ApplyOptions = {}): void {
+  for (const path of paths) apply(schema, target as unknown as Fields, source as unknown as Fields, path.split("."), options);
+}
+
+function apply(desc: DescMessage, target: Fields, source: Fields | undefined, segments: string[], options: ApplyOptions = {}): void {
   const field = desc.fields.find((candidate) => candidate.name === segments[0]);
   if (!field) return;
   const rest = segments.slice(1);
@@ -66,7 +86,7 @@ function apply(desc: DescMessage, target: Fields, source: Fields | undefined, se
   }
   if (field.fieldKind === "message") {
     target[key] ??= create(field.message);
-    apply(field.message, target[key] as Fields, source?.[key] as Fields | undefined, rest);
+    apply(field.message, target[key] as Fields, source?.[key] as Fields | undefined, rest, options);
     return;
   }
   if (field.fieldKind === "map") {
@@ -80,8 +100,9 @@ function apply(desc: DescMessage, target: Fields, source: Fields | undefined, se
       return;
     }
     if (field.mapKind === "message") {
-      targetMap[mapKey] ??= create(field.message);
-      apply(field.message, targetMap[mapKey] as Fields, sourceItem as Fields | undefined, rest.slice(1));
+      if (options.replaceMapEntries) targetMap[mapKey] = create(field.message);
+      else targetMap[mapKey] ??= create(field.message);
+      apply(field.message, targetMap[mapKey] as Fields, sourceItem as Fields | undefined, rest.slice(1), options);
     }
   }
 }

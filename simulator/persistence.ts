@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromBinary, fromJson, toBinary, toJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
-import type { ClusterRuntime, Collections, Kind } from "./store";
+import type { ClusterRuntime, Collections, Kind, KindSchemas } from "./store";
 import { kindSchemas } from "./store";
 import { jsonRegistry } from "./views";
 
@@ -38,7 +38,7 @@ function decode<D extends DescMessage>(schema: D, encoded: Encoded): MessageShap
   return fromJson(schema, encoded.json, { registry: jsonRegistry });
 }
 
-export function readState(file: string): LoadedState | undefined {
+export function readState(file: string, schemas: KindSchemas = kindSchemas): LoadedState | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -60,7 +60,7 @@ export function readState(file: string): LoadedState | undefined {
   for (const kind of kinds) {
     const target = state[kind] as Map<string, { id: string }>;
     for (const item of parsed[kind] ?? []) {
-      const message = decode(kindSchemas[kind] as DescMessage, item) as unknown as { id: string };
+      const message = decode(schemas[kind], item) as unknown as { id: string };
       target.set(message.id, message);
     }
   }
@@ -68,7 +68,7 @@ export function readState(file: string): LoadedState | undefined {
 }
 
 /** Writes a temporary file beside the target and renames it over, so a crash never leaves half a file. */
-export function writeState(file: string, state: LoadedState): void {
+export function writeState(file: string, state: LoadedState, schemas: KindSchemas = kindSchemas): void {
   const out: StateFile = {
     version: STATE_VERSION,
     clusters: [],
@@ -78,7 +78,7 @@ export function writeState(file: string, state: LoadedState): void {
     runtime: Object.fromEntries(state.runtime),
   };
   for (const kind of kinds) {
-    const schema = kindSchemas[kind] as DescMessage;
+    const schema = schemas[kind];
     for (const item of (state[kind] as Map<string, MessageShape<DescMessage>>).values()) {
       out[kind].push(encode(schema, item));
     }

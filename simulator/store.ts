@@ -42,6 +42,9 @@ export const kindSchemas = {
 
 export type KindObject<K extends Kind> = MessageShape<(typeof kindSchemas)[K]>;
 
+/** The message type each kind is stored as: `kindSchemas` (innabox private.v1), or another generation's. */
+export type KindSchemas = Record<Kind, DescMessage>;
+
 const KINDS = Object.keys(kindSchemas) as Kind[];
 
 /** Copies of the objects as last published, per kind and id. */
@@ -62,12 +65,16 @@ export class Store implements Collections {
    */
   private published?: Published;
   /** Objects removed since the last commit, in their final state. */
-  private removed = new Map<string, { kind: Kind; object: KindObject<Kind> }>();
+  private removed = new Map<string, { kind: Kind; object: KindObject<Kind>; archived?: boolean }>();
   private readonly detach?: () => void;
+  /** Run at the start of every commit, before changes are persisted and published. */
+  private readonly commitHooks: Array<() => void> = [];
 
   constructor(
     readonly file?: string,
     private readonly events?: EventBus,
+    /** The generation's stored message types (default innabox private.v1). */
+    readonly schemas: KindSchemas = kindSchemas,
   ) {
     if (events) {
       this.detach = events.onActivity((active) => (active ? this.startTracking() : this.stopTracking()));
@@ -78,7 +85,7 @@ export class Store implements Collections {
   /** Loads the state file; false when there is none yet (a fresh start, to be seeded). */
   load(): boolean {
     if (!this.file) return false;
-    const state = readState(this.file);
+    const state = readState(this.file, this.schemas);
     if (!state) return false;
     this.clusters = state.clusters;
     this.templates = state.templates;
@@ -91,9 +98,15 @@ export class Store implements Collections {
 
   commit(): void {
     if (this.frozen) return;
+    for (const hook of this.commitHooks) hook();
     this.publishChanges();
     if (!this.file) return;
-    writeState(this.file, this);
+    writeState(this.file, this, this.schemas);
+  }
+
+  /** `hook` runs at the start of every commit (e.g. to maintain metadata.version). */
+  onCommit(hook: () => void): void {
+    this.commitHooks.push(hook);
   }
 
   /** Stops writing and publishing for good (the simulator stopped or swapped stores). */
@@ -116,16 +129,20 @@ export class Store implements Collections {
     return runtime;
   }
 
-  remove(kind: Kind, id: string): void {
+  /**
+   * `archived`: the object's last change (its deletion timestamp) goes out only as the
+   * DELETED payload, as the osac DAO archives a row without finalizers in one step.
+   */
+  remove(kind: Kind, id: string, options: { archived?: boolean } = {}): void {
     const object = this.collection(kind).get(id);
-    if (object && this.published) this.removed.set(`${kind}/${id}`, { kind, object });
+    if (object && this.published) this.removed.set(`${kind}/${id}`, { kind, object, archived: options.archived });
     this.collection(kind).delete(id);
     if (kind === "clusters") this.runtime.delete(id);
   }
 
   private startTracking(): void {
     const copies = <K extends Kind>(kind: K): Map<string, KindObject<K>> =>
-      new Map([...this.collection(kind)].map(([id, object]) => [id, copy(kind, object)]));
+      new Map([...this.collection(kind)].map(([id, object]) => [id, this.copy(kind, object)]));
     this.published = { clusters: copies("clusters"), templates: copies("templates"), hostClasses: copies("hostClasses"), hubs: copies("hubs") };
     this.removed.clear();
   }
@@ -150,19 +167,20 @@ export class Store implements Collections {
       const seen = published[kind] as Map<string, KindObject<Kind>>;
       for (const [id, object] of this.collection(kind) as Map<string, KindObject<Kind>>) {
         const before = seen.get(id);
-        if (before && same(kind, before, object)) continue;
-        const after = copy(kind, object);
+        if (before && this.same(kind, before, object)) continue;
+        const after = this.copy(kind, object);
         seen.set(id, after);
         change(before ? EventType.OBJECT_UPDATED : EventType.OBJECT_CREATED, kind, after);
       }
       for (const [id, before] of seen) {
         if (this.collection(kind).has(id)) continue;
         seen.delete(id);
-        const last = this.removed.get(`${kind}/${id}`)?.object;
+        const removal = this.removed.get(`${kind}/${id}`);
+        const last = removal?.object;
         let final = before;
-        if (last && !same(kind, before, last)) {
-          final = copy(kind, last);
-          change(EventType.OBJECT_UPDATED, kind, final);
+        if (last && !this.same(kind, before, last)) {
+          final = this.copy(kind, last);
+          if (!removal.archived) change(EventType.OBJECT_UPDATED, kind, final);
         }
         change(EventType.OBJECT_DELETED, kind, final);
       }
@@ -171,12 +189,20 @@ export class Store implements Collections {
     for (const item of changes) this.events.publish(item);
   }
 
+  private copy<K extends Kind>(kind: K, object: KindObject<K>): KindObject<K> {
+    return clone(this.schemas[kind], object) as KindObject<K>;
+  }
+
+  private same(kind: Kind, a: KindObject<Kind>, b: KindObject<Kind>): boolean {
+    return equals(this.schemas[kind], a, b);
+  }
+
   /** Deep copies sorted by id, for assertions in tests. */
   snapshot(): { clusters: Cluster[]; templates: ClusterTemplate[]; hostClasses: HostClass[]; hubs: Hub[] } {
     const sorted = <K extends Kind>(kind: K): KindObject<K>[] =>
       [...this.collection(kind).values()]
         .sort((a, b) => compareIds(a.id, b.id))
-        .map((item) => clone(kindSchemas[kind] as DescMessage, item) as KindObject<K>);
+        .map((item) => clone(this.schemas[kind], item) as KindObject<K>);
     return {
       clusters: sorted("clusters"),
       templates: sorted("templates"),
@@ -186,13 +212,6 @@ export class Store implements Collections {
   }
 }
 
-function copy<K extends Kind>(kind: K, object: KindObject<K>): KindObject<K> {
-  return clone(kindSchemas[kind] as DescMessage, object) as KindObject<K>;
-}
-
-function same(kind: Kind, a: KindObject<Kind>, b: KindObject<Kind>): boolean {
-  return equals(kindSchemas[kind] as DescMessage, a, b);
-}
 
 /** Byte-wise order, like the database's ORDER BY id with the C collation. */
 export function compareIds(a: string, b: string): number {

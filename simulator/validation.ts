@@ -121,17 +121,28 @@ export function prepareClusterCreate(store: Collections, cluster: Cluster): void
   spec.nodeSets = merged;
 
   validateParameters(template, spec.templateParameters);
-  const parameters: Record<string, Any> = {};
-  for (const definition of template.parameters) {
-    const given = spec.templateParameters[definition.name];
-    if (given) parameters[definition.name] = clone(AnySchema, given);
-    else if (definition.default) parameters[definition.name] = clone(AnySchema, definition.default);
-  }
-  spec.templateParameters = parameters;
+  spec.templateParameters = withParameterDefaults(template, spec.templateParameters);
   spec.template = template.id;
 }
 
-function validateParameters(template: ClusterTemplate, given: Record<string, Any>): void {
+/** What parameter validation needs of a template, in either generation. */
+export interface ParameterTemplate {
+  id: string;
+  parameters: ReadonlyArray<{ name: string; required: boolean; type: string; default?: Any }>;
+}
+
+/** The given parameters plus the defaults of the optional ones that were not given, in definition order. */
+export function withParameterDefaults(template: ParameterTemplate, given: Record<string, Any>): Record<string, Any> {
+  const parameters: Record<string, Any> = {};
+  for (const definition of template.parameters) {
+    const value = given[definition.name];
+    if (value) parameters[definition.name] = clone(AnySchema, value);
+    else if (definition.default) parameters[definition.name] = clone(AnySchema, definition.default);
+  }
+  return parameters;
+}
+
+export function validateParameters(template: ParameterTemplate, given: Record<string, Any>): void {
   const known = new Set(template.parameters.map((definition) => definition.name));
   const invalid = Object.keys(given)
     .filter((name) => !known.has(name))
@@ -159,7 +170,7 @@ function validateParameters(template: ClusterTemplate, given: Record<string, Any
   }
 }
 
-function touches(paths: readonly string[], field: string): boolean {
+export function touches(paths: readonly string[], field: string): boolean {
   return paths.some((path) => path === field || path.startsWith(`${field}.`) || field.startsWith(`${path}.`));
 }
 
@@ -204,7 +215,7 @@ export function checkClusterUpdate(current: Cluster, request: Cluster, merged: C
   }
 }
 
-function sameParameters(a: Record<string, Any>, b: Record<string, Any>): boolean {
+export function sameParameters(a: Record<string, Any>, b: Record<string, Any>): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((key) => b[key] !== undefined && equals(AnySchema, a[key], b[key]));

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { clone, create, type DescMessage, type DescService, type Message } from "@bufbuild/protobuf";
 import { timestampNow, type FieldMask } from "@bufbuild/protobuf/wkt";
 import { MetadataSchema } from "../../proto/gen/private/v1/metadata_type_pb";
+import type { Metadata as GrpcMetadata } from "@grpc/grpc-js";
 import type { Subject } from "../auth";
 import type { Controller } from "../controller";
 import { invalidArgument, objectExists, objectNotFound } from "../errors";
@@ -19,7 +20,8 @@ export interface Env {
   controller: Controller;
 }
 
-export type Handler = (request: Message, subject: Subject) => Message | Promise<Message>;
+/** `metadata`: the call's request metadata (the osac server reads `x-dry-run` from it). */
+export type Handler = (request: Message, subject: Subject, metadata?: GrpcMetadata) => Message | Promise<Message>;
 export type Handlers = Record<string, Handler>;
 
 /** How one API package sees a kind: its message type and what its clients may write. */

@@ -38,10 +38,27 @@ describe("KubeHubOrders", () => {
     const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "clusterorders.cloudkit.openshift.io" }, spec: clusterOrderCrdSpec };
     const file = path.join(kube.dir, "crd.json");
     fs.writeFileSync(file, JSON.stringify(crd));
+    // The osac generation's group, with the spec fields its controller adds kept as sent.
+    const osacCrd = {
+      ...crd,
+      metadata: { name: "clusterorders.osac.openshift.io" },
+      spec: {
+        ...clusterOrderCrdSpec,
+        group: "osac.openshift.io",
+        versions: clusterOrderCrdSpec.versions.map((version) => ({
+          ...version,
+          schema: { openAPIV3Schema: { ...version.schema.openAPIV3Schema, properties: { ...version.schema.openAPIV3Schema.properties, spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } } },
+        })),
+      },
+    };
+    const osacFile = path.join(kube.dir, "osac-crd.json");
+    fs.writeFileSync(osacFile, JSON.stringify(osacCrd));
     const admin = kube.adminKubeconfig;
     for (const args of [
       ["apply", "-f", file],
+      ["apply", "-f", osacFile],
       ["wait", "--for=condition=Established", "crd/clusterorders.cloudkit.openshift.io", "--timeout=60s"],
+      ["wait", "--for=condition=Established", "crd/clusterorders.osac.openshift.io", "--timeout=60s"],
       ["create", "namespace", NS],
       ["create", "serviceaccount", "-n", NS, "limited"],
     ]) {
@@ -85,6 +102,37 @@ describe("KubeHubOrders", () => {
     expect(await getObject(kube.adminKubeconfig, ["clusterorders", "-n", NS, name])).toBeUndefined();
     // Deleting what is not there is fine.
     expect(await orders.deleteClusterOrder(hub(), "c-1")).toMatchObject({ ok: true });
+  });
+
+  it("makes osac ClusterOrders: osac.openshift.io, its label, the tenant annotation and the extra spec fields", async () => {
+    const osac = new KubeHubOrders({ generation: "osac", timeoutMs: 5000, deleteWaitMs: 5000 });
+    expect(osac.usable(hub())).toBe(true);
+    expect(osac.usable(hub({ kubeconfig: "not: [a kubeconfig" }))).toBe(false);
+    const outcome = await osac.ensureClusterOrder(hub(), {
+      ...request("o-1"),
+      tenant: "acme",
+      pullSecret: "{}",
+      sshPublicKey: "ssh-ed25519 K",
+      releaseImage: "quay.io/x:1",
+      network: { podCIDR: "10.128.0.0/14" },
+    });
+    expect(outcome).toMatchObject({ ok: true });
+    const name = (outcome as { orderName: string }).orderName;
+    const order = await getObject(kube.adminKubeconfig, ["clusterorders.osac.openshift.io", "-n", NS, name]);
+    expect(order.apiVersion).toBe("osac.openshift.io/v1alpha1");
+    expect(order.metadata.labels).toEqual({ "osac.openshift.io/clusterorder-uuid": "o-1" });
+    expect(order.metadata.annotations).toEqual({ "osac.openshift.io/tenant": "acme" });
+    expect(order.spec).toEqual({
+      templateID: "sim_small",
+      templateParameters: JSON.stringify({ ha: true, release: "4.17.0" }),
+      nodeRequests: [{ resourceClass: "acme_1tib", numberOfNodes: 2 }],
+      pullSecret: "{}",
+      sshPublicKey: "ssh-ed25519 K",
+      releaseImage: "quay.io/x:1",
+      network: { podCIDR: "10.128.0.0/14" },
+    });
+    expect(await osac.deleteClusterOrder(hub(), "o-1")).toMatchObject({ ok: true });
+    expect(await getObject(kube.adminKubeconfig, ["clusterorders.osac.openshift.io", "-n", NS, name])).toBeUndefined();
   });
 
   it("says so when the kubeconfig does not parse", async () => {

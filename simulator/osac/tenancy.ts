@@ -1,0 +1,102 @@
+// Tenants, projects and JIT-provisioned users of the osac simulator, and the default
+// tenancy logic (internal/auth/default_tenancy_logic.go, generic_server.go
+// determineAssignedTenant): visible = own tenants ∪ `shared` (admins: all), assignable =
+// own tenants (admins: all), default = `shared` for admins, else the first own tenant.
+import { randomUUID } from "node:crypto";
+import { status } from "@grpc/grpc-js";
+import type { Subject } from "../auth";
+import { ApiError, internal, invalidArgument } from "../errors";
+
+export const BUILTIN_TENANTS = ["system", "shared"] as const;
+
+/** Who called, as the authn/authz interceptors and the JIT provisioning saw it. */
+export interface OsacSubject extends Subject {
+  /** No token (an anonymous method). */
+  anonymous: boolean;
+  admin: boolean;
+  /** `preferred_username`/`username`, or the service account's `sub`. */
+  username: string;
+  /** The subject's own tenants (the `organization` claim, or a service account's namespace); ignored for admins. */
+  tenants: string[];
+  /** Realm roles (`realm_access.roles`). */
+  roles: string[];
+  /** The User object id once JIT-provisioned. */
+  userId?: string;
+}
+
+export class Directory {
+  private readonly tenants = new Set<string>(BUILTIN_TENANTS);
+  /** tenant → project names; every tenant has its default project ''. */
+  private readonly projects = new Map<string, Set<string>>();
+  /** `${tenant}/${username}` → User object id. */
+  private readonly users = new Map<string, string>();
+
+  constructor(tenants: readonly string[] = [], projects: ReadonlyArray<{ tenant: string; name: string }> = []) {
+    for (const tenant of [...BUILTIN_TENANTS, ...tenants]) this.addTenant(tenant);
+    for (const project of projects) this.addProject(project.tenant, project.name);
+  }
+
+  addTenant(tenant: string): void {
+    this.tenants.add(tenant);
+    if (!this.projects.has(tenant)) this.projects.set(tenant, new Set([""]));
+  }
+
+  addProject(tenant: string, name: string): void {
+    this.addTenant(tenant);
+    this.projects.get(tenant)!.add(name);
+  }
+
+  hasTenant(tenant: string): boolean {
+    return this.tenants.has(tenant);
+  }
+
+  hasProject(tenant: string, name: string): boolean {
+    return this.projects.get(tenant)?.has(name) ?? false;
+  }
+
+  /**
+   * internal/auth/grpc_jit_provisioning_interceptor.go: a non-admin subject with exactly one
+   * tenant other than `system`/`shared` gets a User object on its first call.
+   */
+  provision(subject: OsacSubject): void {
+    if (subject.anonymous || subject.admin) return;
+    const own = subject.tenants.filter((tenant) => tenant !== "system" && tenant !== "shared");
+    if (own.length !== 1) return;
+    const tenant = own[0];
+    if (!this.hasTenant(tenant)) {
+      throw invalidArgument(
+        `user provisioning failed: failed to create user: rpc error: code = InvalidArgument desc = tenant '${tenant}' doesn't exist`,
+      );
+    }
+    const key = `${tenant}/${subject.username}`;
+    let id = this.users.get(key);
+    if (!id) {
+      id = randomUUID();
+      this.users.set(key, id);
+    }
+    subject.userId = id;
+  }
+}
+
+export function isVisible(subject: OsacSubject, tenant: string): boolean {
+  return subject.admin || tenant === "shared" || subject.tenants.includes(tenant);
+}
+
+/** The tenant an object gets on Create (current = undefined) or keeps on Update. */
+export function assignTenant(subject: OsacSubject, requested: string, current: string | undefined): string {
+  const assignable = subject.admin ? undefined : subject.tenants;
+  if (assignable && assignable.length === 0) throw internal("failed to determine assignable tenants");
+  if (requested !== "") {
+    if (!isVisible(subject, requested)) throw new ApiError(status.PERMISSION_DENIED, `tenant '${requested}' doesn't exist`);
+    if (assignable && !assignable.includes(requested)) throw new ApiError(status.PERMISSION_DENIED, `tenant '${requested}' can't be assigned`);
+    return requested;
+  }
+  if (current) return current;
+  return subject.admin ? "shared" : assignable![0];
+}
+
+/** Creator attribution: the public API records the User id or the username; the private API `system`. */
+export function creatorOf(subject: OsacSubject, isPublic: boolean): string {
+  if (!isPublic) return "system";
+  return subject.userId ?? subject.username;
+}

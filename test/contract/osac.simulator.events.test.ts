@@ -1,0 +1,107 @@
+// osac Events/Watch over real gRPC against shared/osac-api.md "Events": changes after the
+// subscription, CEL filters with enum constants, tenant filtering, no hubs on the public
+// stream, pull_secret not redacted, and the private stream for admins.
+import * as grpc from "@grpc/grpc-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Events } from "../../proto/gen/osac/public/v1/events_service_pb";
+import { EventType, type Event } from "../../proto/gen/osac/public/v1/event_type_pb";
+import { Events as PrivateEvents } from "../../proto/gen/osac/private/v1/events_service_pb";
+import type { Event as PrivateEvent } from "../../proto/gen/osac/private/v1/event_type_pb";
+import { Clusters } from "../../proto/gen/osac/public/v1/clusters_service_pb";
+import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
+import { serverStreamingCall, type ServerStreamingMethod } from "../../proto/grpc";
+import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
+import { startOsac, type OsacFixture } from "../helpers/osacRaw";
+
+interface Watch<E> {
+  /** The next `count` events (waits for them). */
+  take(count: number): Promise<E[]>;
+  /** Resolves with the call's error status. */
+  failure: Promise<grpc.ServiceError>;
+  cancel(): void;
+}
+
+async function watch<I extends DescMessage, E>(
+  f: OsacFixture,
+  method: ServerStreamingMethod<I>,
+  request: MessageInitShape<I>,
+  token: string,
+): Promise<Watch<E>> {
+  const metadata = new grpc.Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  const call = serverStreamingCall(f.client.client, method, request, metadata);
+  const events: E[] = [];
+  let wake: (() => void) | undefined;
+  call.on("data", (response: { event?: E }) => {
+    events.push(response.event!);
+    wake?.();
+  });
+  const failure = new Promise<grpc.ServiceError>((resolve) => call.on("error", (error: grpc.ServiceError) => resolve(error)));
+  // The server sends its headers once the subscription exists.
+  await Promise.race([new Promise((resolve) => call.once("metadata", resolve)), failure]);
+  return {
+    async take(count) {
+      while (events.length < count) await new Promise<void>((resolve) => (wake = resolve));
+      return events.splice(0, count);
+    },
+    failure,
+    cancel: () => call.cancel(),
+  };
+}
+
+describe("osac simulator: Events/Watch", () => {
+  let f: OsacFixture;
+  // No controller pass during a test: a cluster's only changes are the test's own.
+  beforeAll(async () => {
+    f = await startOsac({ controllerDelayMs: 600_000 });
+  });
+  afterAll(() => f.close());
+
+  it("streams CREATED, UPDATED (version 1), DELETED of a cluster, pull_secret in clear (live)", async () => {
+    const stream = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, {}, f.alice);
+    const id = (await f.client.call(Clusters.method.create, { object: { spec: { template: "sim_small", pullSecret: "TOPSECRET" } } }, f.alice)).object!.id;
+    await f.client.call(Clusters.method.update, { object: { id, metadata: { labels: { a: "b" } } }, updateMask: { paths: ["metadata.labels"] } }, f.alice);
+    await f.client.call(Clusters.method.delete, { id }, f.alice);
+    const events = await stream.take(3);
+    stream.cancel();
+    expect(events.map((event) => event.type)).toEqual([EventType.OBJECT_CREATED, EventType.OBJECT_UPDATED, EventType.OBJECT_DELETED]);
+    const [created, updated, deleted] = events.map((event) => (event.payload.case === "cluster" ? event.payload.value : undefined));
+    expect(created?.spec?.pullSecret).toBe("TOPSECRET");
+    expect(updated?.metadata?.version).toBe(1);
+    expect(deleted?.metadata?.deletionTimestamp).toBeDefined();
+    expect(new Set(events.map((event) => event.id)).size).toBe(3);
+  });
+
+  it("filters with CEL over `event`, enum names as constants; a bad filter is INVALID_ARGUMENT (live)", async () => {
+    const created = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, { filter: "event.type == EVENT_TYPE_OBJECT_CREATED" }, f.alice);
+    const id = (await f.client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, f.alice)).object!.id;
+    await f.client.call(Clusters.method.delete, { id }, f.alice);
+    const second = (await f.client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, f.alice)).object!.id;
+    const events = await created.take(2);
+    created.cancel();
+    expect(events.map((event) => [event.type, event.payload.value?.id])).toEqual([
+      [EventType.OBJECT_CREATED, id],
+      [EventType.OBJECT_CREATED, second],
+    ]);
+    const bad = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, { filter: "event.nope ==" }, f.alice);
+    const error = await bad.failure;
+    expect([error.code, error.details]).toEqual([grpc.status.INVALID_ARGUMENT, "failed to compile filter 'event.nope =='"]);
+  });
+
+  it("sends a client only events of tenants it sees, and no hubs; the private stream has them all", async () => {
+    const bobs = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, {}, f.bob);
+    const admins = await watch<typeof PrivateEvents.method.watch.input, PrivateEvent>(f, PrivateEvents.method.watch, {}, f.admin);
+    await f.client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, f.alice);
+    await f.client.call(Hubs.method.create, { object: { id: "hub-e", spec: { namespace: "n" } } }, f.admin);
+    const sentinel = (await f.client.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } }, f.bob)).object!.id;
+    const [bobFirst] = await bobs.take(1);
+    expect(bobFirst.payload.value?.id).toBe(sentinel);
+    const all = await admins.take(3);
+    expect(all.map((event) => event.payload.case)).toEqual(["cluster", "hub", "cluster"]);
+    bobs.cancel();
+    admins.cancel();
+    const denied = await watch<typeof PrivateEvents.method.watch.input, PrivateEvent>(f, PrivateEvents.method.watch, {}, f.alice);
+    const error = await denied.failure;
+    expect([error.code, error.details]).toEqual([grpc.status.PERMISSION_DENIED, "permission denied"]);
+  });
+});
