@@ -126,7 +126,13 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   if (!value || failures.length) return { inputs: news, failures };
   if (isUnknown(value.template) || containsUnknown(value.connection)) return { inputs: news };
   const client = clientForInputs(value);
-  const checked = await checkAgainstTemplate(await apiFor(client), client.address, value);
+  let api: FulfillmentApi;
+  try {
+    api = await apiFor(client);
+  } catch (error) {
+    return { inputs: news, failures: [checkFailure(`connection: could not ask the service at ${client.address} which API it speaks, to validate the cluster: ${errorMessage(error)}`)] };
+  }
+  const checked = await checkAgainstTemplate(api, client.address, value);
   if (checked.failures.length) return { inputs: news, failures: checked.failures };
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
 }

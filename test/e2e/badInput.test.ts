@@ -141,7 +141,7 @@ describe("bad input", () => {
     [
       "a misspelt connection setting",
       { template: "sim_small", connection: { adress: "127.0.0.1:1", token: SECRET_IN_INPUT } as never },
-      "connection: unknown setting 'adress'; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds",
+      "connection: unknown setting 'adress'; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds, api",
     ],
     ["a token with its scheme", { template: "sim_small", connection: { token: `Bearer ${SECRET_IN_INPUT}` } }, "connection.token: give the token alone, without the 'Bearer ' prefix"],
   ];
@@ -197,7 +197,7 @@ describe("bad input", () => {
       "fulfillment:token": { value: SECRET_IN_INPUT, secret: true },
     });
     expect(text).toContain(
-      `error: ${CLUSTER}template: could not read template 'sim_small' to validate the cluster: fulfillment.v1.ClusterTemplates/Get of 'sim_small' failed with UNAVAILABLE`,
+      `error: ${CLUSTER}connection: could not ask the service at 127.0.0.1:${port} which API it speaks, to validate the cluster: grpc.reflection.v1.ServerReflection/ServerReflectionInfo failed with UNAVAILABLE`,
     );
     expect(text).toContain(`Nothing is listening at 127.0.0.1:${port} (from stack config fulfillment:address); check the address and that the server is running.`);
   }, 60_000);
