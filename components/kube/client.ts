@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects of every kind travel as untyped JSON here; @pulumi/kubernetes replaces these resources (issue 19) */
 // The Kubernetes side of the components, loaded at run time inside the dynamic provider
 // process (and by the simulator): kubeconfig parsing, authentication and TLS come from
 // @kubernetes/client-node's KubeConfig; requests are plain JSON over its HTTPS options.
@@ -5,6 +6,7 @@
 // Why not the generated typed APIs for everything: their serializer maps JSON to model
 // classes and silently drops what it does not model (a CRD schema loses `default`,
 // `enum` and every `x-kubernetes-*` key), so generic objects go over REST as JSON.
+import * as fs from "node:fs";
 import { retryPolicy, withRetries } from "../../provider/retry";
 import * as https from "node:https";
 import * as http from "node:http";
@@ -13,6 +15,7 @@ import { redactSecrets } from "../../provider/redact";
 
 /** client-node is ESM-only; `require()` of ESM works on Node >= 20.19. Loaded lazily: it is large. */
 function clientNode(): typeof import("@kubernetes/client-node") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   return require("@kubernetes/client-node");
 }
 
@@ -167,7 +170,7 @@ export interface ClusterEndpoint {
 export function clusterEndpoint(ctx: KubeContext): ClusterEndpoint {
   const cluster = ctx.config.getCurrentCluster()!;
   let caData = cluster.caData;
-  if (!caData && cluster.caFile) caData = require("node:fs").readFileSync(cluster.caFile).toString("base64");
+  if (!caData && cluster.caFile) caData = fs.readFileSync(cluster.caFile).toString("base64");
   return { server: ctx.server, caData, insecureSkipTlsVerify: Boolean(cluster.skipTLSVerify), tlsServerName: cluster.tlsServerName };
 }
 

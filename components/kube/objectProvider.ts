@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects of every kind travel as untyped JSON here; @pulumi/kubernetes replaces these resources (issue 19) */
 // One dynamic provider for every plain Kubernetes object the components manage
 // (Namespace, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding,
 // CustomResourceDefinition, token Secret). Loaded at run time by the serialized

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects of every kind travel as untyped JSON here; @pulumi/kubernetes replaces these resources (issue 19) */
 // Kubernetes objects as Pulumi dynamic resources, on @kubernetes/client-node (the
 // @pulumi/kubernetes plugin cannot be had on this project's machines). Each class is a
 // thin front for one provider module that the serialized provider requires at run

@@ -1,6 +1,8 @@
 // examples/multi-cluster and the root YAML stack program, run with the pulumi CLI
 // against the simulator: up (creating the host classes and templates they order), no
 // drift on refresh, destroy leaves the service as it was.
+import { pollUntil } from "../helpers/grpcRaw";
+import { snapshotOf } from "../helpers/snapshot";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,15 +42,14 @@ describe("examples", () => {
     for (const s of summaries) expect(outputs.hubIds).toContain(s.hub);
     expect(outputs.firstClusterKubeconfig).toBe("[secret]");
     // The example brings the host class and the template it orders.
-    const made = sim.snapshot();
+    const made = snapshotOf(sim);
     expect(made.hostClasses.map((h) => h.id)).toContain("demo_workers");
     expect(made.templates.find((x) => x.id === "demo_standard")?.nodeSets.workers?.hostClass).toBe("demo_workers");
     expect(made.clusters.map((c) => c.spec?.template)).toEqual(["demo_standard", "demo_standard"]);
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");
     // Deleted hubs, templates and host classes linger for the deletion delay (50 ms) before they are gone.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const snapshot = sim.snapshot();
+    const snapshot = await pollUntil(async () => snapshotOf(sim), (now) => now.hubs.length === 0 && now.clusters.length === 0, { timeoutMs: 5_000 });
     expect(snapshot.clusters).toHaveLength(0);
     expect(snapshot.hubs).toHaveLength(0);
     expect(snapshot.templates.filter((x) => x.id === "demo_standard" && !x.metadata?.deletionTimestamp)).toEqual([]);
@@ -94,7 +95,7 @@ clusters:
     expect(outputs.templates).toEqual({ yaml_small: "yaml_small" });
     expect(outputs.clusters.one.state).toBe("READY");
     expect(outputs.clusters.two.state).toBe("READY");
-    const one = sim.snapshot().clusters.find((c) => c.id === outputs.clusters.one.id);
+    const one = snapshotOf(sim).clusters.find((c) => c.id === outputs.clusters.one.id);
     expect(one?.spec?.nodeSets.workers?.hostClass).toBe("yaml_workers");
     for (const file of backendFiles(t)) {
       const text = fs.readFileSync(file, "utf8");
@@ -109,7 +110,7 @@ clusters:
     expect(failed).not.toMatch(/at .*load\.js/); // the problems, not a stack trace
 
     await pulumi("destroy", "--yes", "--skip-preview");
-    expect(sim.snapshot().clusters).toHaveLength(0);
-    expect(sim.snapshot().hostClasses.filter((h) => h.id === "yaml_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
+    expect(snapshotOf(sim).clusters).toHaveLength(0);
+    expect(snapshotOf(sim).hostClasses.filter((h) => h.id === "yaml_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
   }, 300_000);
 });

@@ -1,6 +1,8 @@
 // examples/dev-hub with the pulumi CLI against a real kube-apiserver and the simulator:
 // the hub is bootstrapped and registered, the ordered cluster's ClusterOrder appears in
 // the hub's namespace, and destroy removes the order and everything the example made.
+import { pollUntil } from "../helpers/grpcRaw";
+import { snapshotOf } from "../helpers/snapshot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
 import { startLocalKube, type LocalKube } from "../helpers/localKube";
@@ -46,11 +48,11 @@ describe("examples/dev-hub", () => {
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");
     // Deleted hubs, templates and host classes linger for the deletion delay (50 ms) before they are gone.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sim.snapshot().clusters).toHaveLength(0);
-    expect(sim.snapshot().hubs).toHaveLength(0);
-    expect(sim.snapshot().templates.filter((x) => x.id === "example_small" && !x.metadata?.deletionTimestamp)).toEqual([]);
-    expect(sim.snapshot().hostClasses.filter((h) => h.id === "example_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
+    await pollUntil(async () => snapshotOf(sim), (now) => now.hubs.length === 0 && now.clusters.length === 0, { timeoutMs: 5_000 });
+    expect(snapshotOf(sim).clusters).toHaveLength(0);
+    expect(snapshotOf(sim).hubs).toHaveLength(0);
+    expect(snapshotOf(sim).templates.filter((x) => x.id === "example_small" && !x.metadata?.deletionTimestamp)).toEqual([]);
+    expect(snapshotOf(sim).hostClasses.filter((h) => h.id === "example_workers" && !h.metadata?.deletionTimestamp)).toEqual([]);
     const namespace = await kubectl(kube.adminKubeconfig, ["get", "namespace", "cloudkit-orders", "-o", "jsonpath={.status.phase}"]);
     // Deleted, or still terminating while the namespace controller finishes.
     expect(namespace.code !== 0 || namespace.stdout === "Terminating").toBe(true);

@@ -57,7 +57,13 @@ describe("pollUntil", () => {
   it("backs off on the injected clock and times out without waiting in real time", async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const clock = { now: () => now, sleep: async (ms: number) => void sleeps.push(ms) ?? (now += ms) };
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    };
     const error = await pollUntil({ what: "READY", timeoutMs: 60_000, fetch: async () => "PENDING", isDone: () => false, describe: String, clock }).catch((e) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(sleeps.slice(0, 5)).toEqual([100, 200, 400, 800, 800]);
