@@ -28,6 +28,15 @@ const parameters: TemplateInit["parameters"] = [
     default: anyPack(BoolValueSchema, create(BoolValueSchema, { value: false })),
   },
   {
+    // The same catalogue as the innabox simulator's, so one test source serves both
+    // generations (on osac a cluster's own pull secret is `spec.pull_secret`).
+    name: "pull_secret",
+    title: "Pull secret",
+    description: "Registry credentials (a `.dockerconfigjson` document) used to pull the release images.",
+    required: false,
+    type: STRING,
+  },
+  {
     name: "release",
     title: "OpenShift release",
     description: "The OpenShift release to install, for example `4.17.0`.",
@@ -53,6 +62,13 @@ export function seedOsac(store: Store, kind: SeedKind = "server"): void {
       description: "# OpenShift 4.17, small\n\nA hosted control plane with **two** `acme_1tib` workers. Good for development and CI.",
       parameters,
       nodeSets: { workers: { hostType: "acme_1tib", size: 2 } },
+    },
+    {
+      id: "sim_medium",
+      title: "OpenShift 4.17, medium",
+      description: "# OpenShift 4.17, medium\n\nA hosted control plane with **three** `acme_1tib` workers, for staging and small production workloads.",
+      parameters,
+      nodeSets: { workers: { hostType: "acme_1tib", size: 3 } },
     },
     {
       id: "sim_gpu",
