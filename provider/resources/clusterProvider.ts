@@ -234,7 +234,7 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
   }
-  progress("cluster", label, `created (${generationWords(api)}); waiting for it to become READY`);
+  progress("cluster", label, `created; waiting for it to become READY (${generationWords(api)})`);
 
   const defaults = templateDefaults(template);
   try {
