@@ -5,12 +5,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResourceDefinition } from "./kube/resources";
 
+import type { ApiGeneration } from "../provider/api/domain";
+
+/** The innabox generation's group; the osac generation's controller uses `osac.openshift.io`. */
 export const CLUSTER_ORDER_GROUP = "cloudkit.openshift.io";
+export const OSAC_CLUSTER_ORDER_GROUP = "osac.openshift.io";
+
+/** The API group of the ClusterOrders a generation's controller writes on its hubs. */
+export function clusterOrderGroup(generation: ApiGeneration = "innabox"): string {
+  return generation === "osac" ? OSAC_CLUSTER_ORDER_GROUP : CLUSTER_ORDER_GROUP;
+}
 export const CLUSTER_ORDER_VERSION = "v1alpha1";
 export const CLUSTER_ORDER_PLURAL = "clusterorders";
 export const CLUSTER_ORDER_CRD_NAME = `${CLUSTER_ORDER_PLURAL}.${CLUSTER_ORDER_GROUP}`;
 /** The label the service puts on a ClusterOrder: the fulfillment cluster's id. */
 export const CLUSTER_ORDER_UUID_LABEL = "cloudkit.openshift.io/clusterorder-uuid";
+
+/** The CRD of the given generation's ClusterOrders: the same schema, its own group. */
+export function clusterOrderCrdSpecFor(generation: ApiGeneration = "innabox"): typeof clusterOrderCrdSpec {
+  return { ...clusterOrderCrdSpec, group: clusterOrderGroup(generation) };
+}
 
 export const clusterOrderCrdSpec = {
   group: CLUSTER_ORDER_GROUP,
@@ -71,6 +85,8 @@ export interface ClusterOrderCrdArgs {
    * A CRD the component created is deleted on destroy (and every ClusterOrder with it).
    */
   ifExists?: pulumi.Input<"adopt" | "skip" | "fail">;
+  /** Which generation's ClusterOrders: `osac.openshift.io` (osac) or `cloudkit.openshift.io` (innabox, the default). */
+  generation?: ApiGeneration;
 }
 
 /** Installs the ClusterOrder CRD (or takes over or leaves alone an existing one) and waits until it is Established. */
@@ -85,7 +101,7 @@ export class ClusterOrderCrd extends pulumi.ComponentResource {
     super("fulfillment:index:ClusterOrderCrd", name, {}, opts);
     this.crd = new CustomResourceDefinition(
       `${name}-crd`,
-      { kubeconfig: args.kubeconfig, spec: clusterOrderCrdSpec, ifExists: args.ifExists ?? "adopt" },
+      { kubeconfig: args.kubeconfig, spec: clusterOrderCrdSpecFor(args.generation), ifExists: args.ifExists ?? "adopt" },
       { parent: this },
     );
     this.crdName = this.crd.name;

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Hub } from "../provider/resources/hub";
 import type { ConnectionArgs } from "../provider/resources/connectionArgs";
-import { CLUSTER_ORDER_GROUP, CLUSTER_ORDER_PLURAL } from "./clusterOrderCrd";
+import { CLUSTER_ORDER_PLURAL, clusterOrderGroup } from "./clusterOrderCrd";
+import type { ApiGeneration } from "../provider/api/domain";
 import {
   ClusterRole,
   ClusterRoleBinding,
@@ -54,11 +55,13 @@ export interface HubBootstrapArgs {
   /** Hub registration name and labels. */
   hubName?: pulumi.Input<string>;
   hubLabels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The service's API generation: decides the ClusterOrder group granted (`osac.openshift.io` on osac). Default innabox. */
+  generation?: ApiGeneration;
 }
 
 /** What the service does with ClusterOrders, in the hub namespace only. */
-export function leastPrivilegeRules(): PolicyRule[] {
-  return [{ apiGroups: [CLUSTER_ORDER_GROUP], resources: [CLUSTER_ORDER_PLURAL], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }];
+export function leastPrivilegeRules(generation: ApiGeneration = "innabox"): PolicyRule[] {
+  return [{ apiGroups: [clusterOrderGroup(generation)], resources: [CLUSTER_ORDER_PLURAL], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }];
 }
 
 export const HOSTED_CLUSTER_GROUP = "hypershift.openshift.io";
@@ -80,7 +83,8 @@ export function hostedClusterReadRules(): PolicyRule[] {
 export const EXAMPLE_CLUSTER_NAMESPACE = "clusters-00000000-0000-0000-0000-000000000000";
 
 /** The checks the minimal kubeconfig must pass before the hub is registered. */
-export function requiredAccess(namespace: string): AccessCheckArgs[] {
+export function requiredAccess(namespace: string, generation: ApiGeneration = "innabox"): AccessCheckArgs[] {
+  const CLUSTER_ORDER_GROUP = clusterOrderGroup(generation);
   return [
     { verb: "create", group: CLUSTER_ORDER_GROUP, resource: CLUSTER_ORDER_PLURAL, namespace },
     { verb: "list", group: CLUSTER_ORDER_GROUP, resource: CLUSTER_ORDER_PLURAL, namespace },
@@ -150,7 +154,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
       );
       grants = [this.clusterRoleBinding];
     } else {
-      this.role = new Role(`${name}-role`, { kubeconfig: admin, namespace, name: account, rules: leastPrivilegeRules() }, inNamespace);
+      this.role = new Role(`${name}-role`, { kubeconfig: admin, namespace, name: account, rules: leastPrivilegeRules(args.generation) }, inNamespace);
       this.roleBinding = new RoleBinding(
         `${name}-rolebinding`,
         { kubeconfig: admin, namespace, name: account, roleRef: { kind: "Role", name: this.role.name }, subjects: [subject] },
@@ -202,7 +206,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
         userName: account,
         server: args.server,
         insecureSkipTlsVerify: args.insecureSkipTlsVerify,
-        accessChecks: args.clusterAdmin ? [requiredAccess(namespace)[0]] : requiredAccess(namespace),
+        accessChecks: args.clusterAdmin ? [requiredAccess(namespace, args.generation)[0]] : requiredAccess(namespace, args.generation),
       },
       { ...parent, dependsOn: grants },
     );

@@ -27,8 +27,21 @@ KUBE_BIN="$(bash "$ROOT/scripts/toolchain.sh" bin-dir)/kube-apiserver"
 # without one the simulator plays the hubs itself, so nothing looks like a failure.
 HUBS=simulated
 [[ -x "$KUBE_BIN" ]] && HUBS=kube
-say "Starting the fulfillment API simulator (state in .work/demo/simulator.json, $HUBS hubs)"
-node "$ROOT/dist/simulator/cli.js" --port 0 --state "$DEMO/simulator.json" --provisioning-delay "$PROVISIONING" --hubs "$HUBS" \
+# Today's generation by default (osac.public.v1, JWTs on every call); DEMO_API=innabox for the
+# Jan 2026 one. On osac the pipeline logs in as a real one would: OAuth client credentials
+# against the simulator's HTTPS issuer, through a token script (the secret stays in a 0600 file).
+API="${DEMO_API:-osac}"
+SIM_ARGS=(--api "$API")
+if [[ "$API" == osac ]]; then
+  umask 077
+  [[ -s "$DEMO/client-secret" ]] || node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' > "$DEMO/client-secret"
+  node -e 'const fs=require("node:fs"); fs.writeFileSync(process.argv[1], JSON.stringify([{ clientId: "demo-pipeline", clientSecret: fs.readFileSync(process.argv[2], "utf8").trim(), claims: { preferred_username: "demo-pipeline", groups: ["admins"] } }]))' \
+    "$DEMO/issuer-clients.json" "$DEMO/client-secret"
+  umask 022
+  SIM_ARGS+=(--issuer-clients "$DEMO/issuer-clients.json" --issuer-ca-out "$DEMO/issuer-ca.pem")
+fi
+say "Starting the fulfillment API simulator ($API generation, $HUBS hubs; state in .work/demo/simulator-$API.json)"
+node "$ROOT/dist/simulator/cli.js" --port 0 --state "$DEMO/simulator-$API.json" --provisioning-delay "$PROVISIONING" --hubs "$HUBS" "${SIM_ARGS[@]}" \
   > "$DEMO/simulator.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 1 100); do
@@ -39,7 +52,13 @@ for _ in $(seq 1 100); do
 done
 [[ -n "${ADDRESS:-}" ]] || { echo "the simulator did not start; see $DEMO/simulator.log"; exit 1; }
 echo "listening on $ADDRESS"
-export FULFILLMENT_ADDRESS="$ADDRESS" FULFILLMENT_PLAINTEXT=true
+export FULFILLMENT_ADDRESS="$ADDRESS" FULFILLMENT_PLAINTEXT=true FULFILLMENT_API="$API"
+if [[ "$API" == osac ]]; then
+  ISSUER="$(sed -n 's/.*token issuer \(https:[^ ,]*\).*/\1/p' "$DEMO/simulator.log" | head -1)"
+  [[ -n "$ISSUER" ]] || { cat "$DEMO/simulator.log"; echo "the simulator logged no token issuer"; exit 1; }
+  echo "token issuer $ISSUER (client credentials of 'demo-pipeline')"
+  export FULFILLMENT_TOKEN_SCRIPT="NODE_EXTRA_CA_CERTS='$DEMO/issuer-ca.pem' node '$ROOT/scripts/oauth-token.js' '$ISSUER' demo-pipeline '$DEMO/client-secret'"
+fi
 
 if [[ "${1:-}" != destroy && -x "$KUBE_BIN" ]]; then
   say "Starting a local Kubernetes API server to act as the hubs"

@@ -17,11 +17,14 @@ const kubeconfigPath = config.get("hubKubeconfigPath") ?? process.env.DEMO_HUB_K
 // The ClusterOrder CRD: a bare API server needs it. An existing one is adopted (taken over,
 // and left in place on destroy); on a hub whose operator installed it, set installCrd false.
 const installCrd = config.getBoolean("installCrd") ?? true;
+// Which generation's ClusterOrders the hubs get (osac.openshift.io or cloudkit.openshift.io):
+// the connection's `api` setting, today's osac unless it says innabox.
+const generation = (new pulumi.Config("fulfillment").get("api") ?? process.env.FULFILLMENT_API) === "innabox" ? "innabox" : "osac";
 
 function registerHubs(): pulumi.Resource[] {
   if (kubeconfigPath) {
     const adminKubeconfig = pulumi.secret(fs.readFileSync(kubeconfigPath, "utf8"));
-    const crd = installCrd ? new ClusterOrderCrd("cluster-orders", { kubeconfig: adminKubeconfig }) : undefined;
+    const crd = installCrd ? new ClusterOrderCrd("cluster-orders", { kubeconfig: adminKubeconfig, generation }) : undefined;
     return Array.from(
       { length: hubCount },
       (_, i) =>
@@ -33,6 +36,7 @@ function registerHubs(): pulumi.Resource[] {
             namespace: `orders-${i + 1}`,
             serviceAccountName: `fulfillment-hub-${i + 1}`,
             hubLabels: { region: i % 2 === 0 ? "east" : "west" },
+            generation,
           },
           { dependsOn: crd ? [crd] : [] },
         ),
