@@ -85,6 +85,11 @@ export class FulfillmentClient {
     return this.#connection.api;
   }
 
+  /** Whether calls carry a bearer token (a token or a token script is configured). */
+  get hasCredentials(): boolean {
+    return this.#connection.token !== undefined || this.#connection.tokenScript !== undefined;
+  }
+
   /** The address this client talks to (safe to print). */
   get address(): string {
     return this.#connection.address;

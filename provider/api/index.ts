@@ -8,6 +8,7 @@ import type { FulfillmentApi } from "./api";
 import type { ApiGeneration } from "./domain";
 import { innaboxApi } from "./innabox";
 import { osacApi } from "./osac";
+import { Capabilities } from "../../proto/gen/osac/public/v1/capabilities_service_pb";
 
 export type { FulfillmentApi } from "./api";
 export * from "./domain";
@@ -57,7 +58,35 @@ export function generationFor(client: FulfillmentClient): Promise<ApiGeneration>
   return pending;
 }
 
+export class MissingTokenError extends Error {
+  override readonly name = "MissingTokenError";
+}
+
+/**
+ * The osac generation refuses every call without a JWT: say so before the first call, with
+ * the issuers the server trusts (Capabilities.Get needs no token).
+ */
+async function requireToken(client: FulfillmentClient): Promise<void> {
+  if (client.hasCredentials) return;
+  let issuers = "";
+  try {
+    const trusted = (await client.call(Capabilities.method.get, {})).authn?.trustedTokenIssuers ?? [];
+    issuers = trusted.length ? `; it trusts tokens from ${trusted.join(", ")}` : "";
+  } catch {
+    // The message stands without the list.
+  }
+  throw new MissingTokenError(
+    `${client.address} speaks the osac generation (osac.public.v1), which requires a JWT on every call, and no token is configured${issuers}. ` +
+      `Set a token or a token script that prints one: connection.token / connection.tokenScript, stack config fulfillment:token (as a secret) / ` +
+      `fulfillment:tokenScript, or FULFILLMENT_TOKEN / FULFILLMENT_TOKEN_SCRIPT`,
+  );
+}
+
 export async function apiFor(client: FulfillmentClient): Promise<FulfillmentApi> {
   const generation = await generationFor(client);
-  return generation === "osac" ? osacApi(client) : innaboxApi(client);
+  if (generation === "osac") {
+    await requireToken(client);
+    return osacApi(client);
+  }
+  return innaboxApi(client);
 }

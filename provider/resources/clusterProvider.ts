@@ -5,8 +5,10 @@
 // waits in clusterWaits.ts, the wire in provider/api.
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import * as grpc from "@grpc/grpc-js";
 import type { Cluster, FulfillmentApi, TypedValue } from "../api";
-import { isAlreadyExists } from "../errors";
+import type { ClusterChanges } from "../api/api";
+import { grpcCode, isAlreadyExists } from "../errors";
 import { packParameter } from "../anyValues";
 import { parseDuration } from "../duration";
 import { apiForInputs, clientForInputs } from "./connect";
@@ -302,17 +304,18 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
   if (!current) throw new Error(`cluster ${label} no longer exists on the service; run 'pulumi refresh' and then 'pulumi up' to create it again`);
   const nodeSetsChanged = Object.keys(changes).some((k) => k.startsWith("nodeSets."));
   const templateHostClasses = Object.fromEntries(Object.entries(olds.templateDefaults?.nodeSets ?? {}).map(([k, v]) => [k, v.hostClass]));
-  const request = {
+  // Only this program's changes, on top of the cluster as last read.
+  const requestFor = (base: Cluster) => ({
     ...(changes.name ? { name: inputs.name ?? "" } : {}),
     ...(changes.labels ? { labels: inputs.labels ?? {} } : {}),
     ...(nodeSetsChanged
-      ? { nodeSets: toDomainNodeSets(nodeSetsForUpdate(nodeSetsOf(current.spec.nodeSets), olds.nodeSets ?? {}, inputs.nodeSets ?? {}, templateHostClasses)) }
+      ? { nodeSets: toDomainNodeSets(nodeSetsForUpdate(nodeSetsOf(base.spec.nodeSets), olds.nodeSets ?? {}, inputs.nodeSets ?? {}, templateHostClasses)) }
       : {}),
-  };
+  });
   let latest = current;
-  if (Object.keys(request).length) {
-    latest = (await api.clusters.update(id, request, current.metadata.version !== undefined ? { lockVersion: current.metadata.version } : {})) ?? current;
-    progress("cluster", label, `updated ${Object.keys(request).join(", ")}`);
+  if (Object.keys(requestFor(current)).length) {
+    latest = await updateLocked(api, id, label, current, requestFor);
+    progress("cluster", label, `updated ${Object.keys(requestFor(current)).join(", ")}`);
   }
   const defaults = olds.templateDefaults ?? templateDefaults(undefined);
   try {
@@ -328,6 +331,31 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
   } catch (error) {
     const now = (await api.clusters.get(id).catch(() => undefined)) ?? latest;
     throw initFailure(id, toOutputs(inputs, { cluster: now, hub: olds.hub ?? "", kubeconfig: olds.kubeconfig ?? "", password: olds.password ?? "" }, defaults) as unknown as Record<string, unknown>, news, `cluster ${label}: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * An update locked to the version last read (osac: `lock` + `metadata.version`). When
+ * someone else wrote the cluster in between (ABORTED), read it again and re-apply only
+ * this program's changes, once; a second conflict is an error that names it.
+ */
+async function updateLocked(api: FulfillmentApi, id: string, label: string, current: Cluster, requestFor: (base: Cluster) => ClusterChanges): Promise<Cluster> {
+  let base = current;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await api.clusters.update(id, requestFor(base), base.metadata.version !== undefined ? { lockVersion: base.metadata.version } : {})) ?? base;
+    } catch (error) {
+      if (grpcCode(error) !== grpc.status.ABORTED) throw error;
+      if (attempt > 1) {
+        throw new Error(
+          `cluster ${label} was changed on the service again while Pulumi updated it: ${errorMessage(error)}. Run 'pulumi refresh' to see what changed, then 'pulumi up'`,
+        );
+      }
+      progress("cluster", label, `changed on the service since it was read (version ${base.metadata.version}); reading it again and re-applying only this program's changes`);
+      const again = await api.clusters.get(id);
+      if (!again) throw new Error(`cluster ${label} disappeared from the service during the update`);
+      base = again;
+    }
   }
 }
 

@@ -68,6 +68,23 @@ describe("generation detection", () => {
     );
   });
 
+  it("on osac without a token: says a JWT is required and which issuers the server trusts, before any call", async () => {
+    const osac = await startSimulator({ api: "osac", seed: "catalog", hubs: "simulated", osac: { issuer: {} } });
+    try {
+      const client = connect({ address: osac.address });
+      expect(await generationFor(client)).toBe("osac");
+      await expect(apiFor(client)).rejects.toThrow(
+        `${osac.address} speaks the osac generation (osac.public.v1), which requires a JWT on every call, and no token is configured; it trusts tokens from ${osac.issuer!.url}.`,
+      );
+      const token = await osac.issuer!.mintToken({ preferred_username: "someone", groups: ["admins"] });
+      const api = await apiFor(connect({ address: osac.address, token }));
+      expect(api.generation).toBe("osac");
+      expect((await api.hostTypes.get("acme_1tib"))?.title).toBe("ACME 1 TiB");
+    } finally {
+      await osac.stop();
+    }
+  });
+
   it("refuses an api setting that is neither generation, naming the choices", () => {
     expect(() => resolveConnection({ explicit: { address: "h:1", api: "v2" as never }, env: {}, cliConfigPath: NO_CLI_CONFIG })).toThrow(
       /connection\.api: expected osac \(osac\.public\.v1, today's service\), innabox \(fulfillment\.v1, Jan 2026\) or auto/,

@@ -14,6 +14,7 @@ import { closeAllClients } from "../../provider/client";
 import * as clusterProvider from "../../provider/resources/clusterProvider";
 import * as templateProvider from "../../provider/resources/clusterTemplateProvider";
 import type { ClusterOutputs } from "../../provider/resources/clusterModel";
+import { startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 
 interface InitFailure extends Error {
   id: string;
@@ -162,4 +163,48 @@ describe("a template this program creates (a new stack's preview)", () => {
     const missing = await clusterProvider.check({}, { template: "planned_small", connection: connection() });
     expect((missing.failures ?? []).map((f) => f.reason).join("\n")).toContain("templateParameters.flavor: template 'planned_small' requires this parameter");
   });
+});
+
+describe("osac: updates are locked to the version last read", () => {
+  let service: GenerationSimulator;
+  const connection = () => ({ address: service.sim.address, plaintext: true, token: service.adminToken });
+  beforeAll(async () => {
+    service = await startGenerationSimulator("osac", { controllerDelayMs: 10, provisioningDelayMs: 50, nodeSetConvergenceMs: 50, deletionDelayMs: 10 });
+    await service.api.hubs.create({ id: "hub", metadata: { name: "", labels: {}, finalizers: [] }, kubeconfig: unreachableHubKubeconfig("x"), namespace: "orders" });
+  });
+  afterAll(() => service.close());
+
+  const aborted = (version: string) => `object with identifier 'x' has been modified: requested version is ${version}`;
+
+  it("sends lock with the version, re-reads once after ABORTED and applies only its own change", async () => {
+    const created = await clusterProvider.create({ template: "sim_small", connection: connection(), labels: { team: "a" } });
+    const olds = created.outs as ClusterOutputs;
+    // Someone else changes the name meanwhile; our update changes only the labels.
+    await service.api.clusters.update(created.id, { name: "renamed-elsewhere" });
+    sim().faults.failMethod("osac.public.v1.Clusters/Update", 1, grpc.status.ABORTED, aborted("1 but current version is 2"));
+    captureStdout();
+    const updated = await clusterProvider.update(created.id, olds, { template: "sim_small", connection: connection(), labels: { team: "b" } });
+    vi.restoreAllMocks();
+    expect(stdout.join("")).toContain("changed on the service since it was read");
+    const now = (await service.api.clusters.get(created.id))!;
+    expect(now.metadata.labels).toEqual({ team: "b" });
+    expect(now.metadata.name).toBe("renamed-elsewhere");
+    expect((updated.outs as ClusterOutputs).labels).toEqual({ team: "b" });
+    // A resize converges on osac: its controller keeps telling the hub after READY.
+    const resized = await clusterProvider.update(created.id, updated.outs as ClusterOutputs, { template: "sim_small", connection: connection(), labels: { team: "b" }, nodeSets: { workers: { size: 4 } } });
+    expect((resized.outs as ClusterOutputs).observedNodeSets.workers.size).toBe(4);
+    await clusterProvider.delete(created.id, resized.outs as ClusterOutputs);
+  });
+
+  it("names the conflict when the cluster changes again", async () => {
+    const created = await clusterProvider.create({ template: "sim_small", connection: connection() });
+    sim().faults.failMethod("osac.public.v1.Clusters/Update", 2, grpc.status.ABORTED, aborted("0 but current version is 3"));
+    await expect(
+      clusterProvider.update(created.id, created.outs as ClusterOutputs, { template: "sim_small", connection: connection(), labels: { team: "c" } }),
+    ).rejects.toThrow(/was changed on the service again while Pulumi updated it: .*ABORTED.*Run 'pulumi refresh' to see what changed, then 'pulumi up'/);
+    sim().faults.failMethod("osac.public.v1.Clusters/Update", 0, grpc.status.ABORTED);
+    await clusterProvider.delete(created.id, created.outs as ClusterOutputs);
+  });
+
+  const sim = () => service.sim;
 });
