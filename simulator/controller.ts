@@ -156,7 +156,11 @@ export class Controller {
     const timer = setTimeout(() => {
       this.removalTimers.delete(key);
       const current = this.store.collection(kind).get(id);
-      if (!current?.metadata?.deletionTimestamp || current.metadata.finalizers.length > 0) return;
+      if (!current?.metadata?.deletionTimestamp) return;
+      if (current.metadata.finalizers.length > 0) {
+        this.options.log(`${kind} ${id}: deletion held by finalizers ${current.metadata.finalizers.join(", ")}`);
+        return;
+      }
       this.store.remove(kind, id);
       this.store.commit();
       this.options.log(`${kind} ${id}: deleted`);
@@ -425,7 +429,10 @@ export class Controller {
       return undefined;
     }
     // Held on purpose (delete-timeout tests); an Update removing the label kicks us again.
-    if (metadata.labels[DELETION_LABEL] === "stuck") return undefined;
+    if (metadata.labels[DELETION_LABEL] === "stuck") {
+      this.options.log(`cluster ${id}: deletion held by label ${DELETION_LABEL}: stuck`);
+      return undefined;
+    }
     // The osac controller does nothing for a cluster without a hub: its finalizer stays.
     if (this.model.keepsFinalizerWithoutHub && !cluster.status?.hub) return undefined;
     const deleting = this.model.deletingState;

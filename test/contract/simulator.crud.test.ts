@@ -6,6 +6,9 @@ import * as grpc from "@grpc/grpc-js";
 import { create } from "@bufbuild/protobuf";
 import { anyPack, BoolValueSchema, StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { startSimulator, type Simulator } from "../../simulator";
+import { logLines } from "../helpers/logLines";
+
+const logs = logLines();
 import { healthDefinition } from "../../simulator/services/health";
 import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
 import { ClusterTemplates } from "../../proto/gen/fulfillment/v1/cluster_templates_service_pb";
@@ -24,7 +27,7 @@ let api: RawClient;
 
 beforeAll(async () => {
   // Clusters here never need to progress: a long controller delay keeps them still.
-  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 50 });
+  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 50, log: logs.log });
   api = new RawClient(sim.address);
 });
 
@@ -360,7 +363,7 @@ describe("views", () => {
     expect(viaPrivate.object?.metadata?.finalizers).toEqual(["keep"]);
     // A finalizer holds a deleted object until it is removed.
     await api.call(ClusterTemplates.method.delete, { id: "tpl-views" });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await logs.next(/templates tpl-views: deletion held by finalizers keep/);
     expect((await api.call(ClusterTemplates.method.get, { id: "tpl-views" })).object?.metadata?.deletionTimestamp).toBeDefined();
     await api.call(PrivateTemplates.method.update, {
       object: { id: "tpl-views", metadata: { finalizers: [] } },

@@ -164,7 +164,10 @@ describe("with a hub", () => {
       object: { metadata: { labels: { "simulator.osac.io/provisioning-ms": "0" } }, spec: { template: "sim_small" } },
     });
     await untilState(fast.object!.id, ClusterState.READY);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // A cluster with the default delay, made after the slow one, is the event: once it is
+    // READY, the slow one would be too if its label were ignored.
+    const usual = await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } });
+    await untilState(usual.object!.id, ClusterState.READY);
     expect((await get(slow.object!.id)).status?.state).toBe(ClusterState.PROGRESSING);
   });
 
@@ -236,8 +239,9 @@ describe("with a hub", () => {
     });
     const id = created.object!.id;
     await untilState(id, ClusterState.READY);
+    const mark = logs.lines.length;
     await api.call(Clusters.method.delete, { id });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await logs.next(new RegExp(`cluster ${id}: deletion held by label simulator.osac.io/deletion: stuck`), { after: mark });
     expect((await get(id)).metadata?.deletionTimestamp).toBeDefined();
     await api.call(Clusters.method.update, { object: { id, metadata: { labels: {} } }, updateMask: { paths: ["metadata.labels"] } });
     await pollUntil(
