@@ -6,6 +6,7 @@
 // Why not the generated typed APIs for everything: their serializer maps JSON to model
 // classes and silently drops what it does not model (a CRD schema loses `default`,
 // `enum` and every `x-kubernetes-*` key), so generic objects go over REST as JSON.
+import * as net from "node:net";
 import * as fs from "node:fs";
 import { retryPolicy, withRetries } from "../../provider/retry";
 import * as https from "node:https";
@@ -92,6 +93,9 @@ export async function kubeRequest<T = any>(ctx: KubeContext, method: string, pat
   for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
   const requestOptions: https.RequestOptions = { method, headers: { accept: "application/json" }, timeout: options.timeoutMs ?? 30_000 };
   await ctx.config.applyToHTTPSOptions(requestOptions);
+  // An IP address is no TLS server name (RFC 6066; Node warns with DEP0123); the
+  // certificate is still checked against the host.
+  if (typeof requestOptions.servername === "string" && net.isIP(requestOptions.servername)) delete requestOptions.servername;
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
   if (payload) {
     requestOptions.headers = {
