@@ -30,6 +30,16 @@ export interface ClusterArgs {
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   connection?: pulumi.Input<ConnectionArgs>;
   timeouts?: pulumi.Input<ClusterTimeouts>;
+  /** osac: registry credentials (a .dockerconfigjson document); kept secret. Changing it replaces the cluster. */
+  pullSecret?: pulumi.Input<string>;
+  /** osac: the SSH public key for the nodes. Changing it replaces the cluster. */
+  sshPublicKey?: pulumi.Input<string>;
+  /** osac: the OpenShift release image. Changing it replaces the cluster. */
+  releaseImage?: pulumi.Input<string>;
+  /** osac: pod and service networks; written like the server canonicalizes them or not (10.0.0.1/8 = 10.0.0.0/8). Changing them replaces the cluster. */
+  network?: pulumi.Input<{ podCidr?: pulumi.Input<string>; serviceCidr?: pulumi.Input<string> }>;
+  /** osac: the project of the cluster's tenant (empty: its default project). Changing it replaces the cluster. */
+  project?: pulumi.Input<string>;
 }
 
 export interface ClusterCondition {
@@ -57,6 +67,9 @@ const OUTPUTS = [
   "kubeconfig",
   "password",
   "templateDefaults",
+  "effectiveReleaseImage",
+  "effectiveSshPublicKey",
+  "effectiveNetwork",
 ] as const;
 
 /**
@@ -65,7 +78,7 @@ const OUTPUTS = [
  * of the same name whose secrecy the engine could carry over, and parameters such as
  * pull secrets must never land in the state in plaintext.
  */
-export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "password", "connection", "effectiveTemplateParameters"];
+export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "password", "connection", "effectiveTemplateParameters", "pullSecret"];
 
 /**
  * An OpenShift cluster ordered from the fulfillment service (`fulfillment.v1.Clusters`).
@@ -96,7 +109,7 @@ export class Cluster extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
     const { props, options } = resourceArguments(args, opts, {
-      secretInputs: ["connection"],
+      secretInputs: ["connection", "pullSecret"],
       secretOutputs: CLUSTER_SECRET_OUTPUTS,
       outputs: OUTPUTS,
     });

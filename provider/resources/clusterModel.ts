@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { connectionSchema, dnsLabelSchema, labelsSchema, sameJson } from "./common";
 import { durationSchema as durationSchema_ } from "../duration";
+import { canonicalCidr } from "../cidr";
 
 export const DEFAULT_TIMEOUTS = { create: "60m", update: "30m", delete: "30m" } as const;
 
@@ -31,6 +32,19 @@ export const clusterInputsSchema = z.object({
   timeouts: z
     .strictObject({ create: durationSchema.optional(), update: durationSchema.optional(), delete: durationSchema.optional() })
     .optional(),
+  // The osac generation's cluster spec fields (refused at check on innabox).
+  /** Registry credentials; a secret. The server returns `***` for it. */
+  pullSecret: z.string().min(1, { message: "set the pull secret's content (a .dockerconfigjson document) or leave pullSecret out" }).optional(),
+  sshPublicKey: z.string().min(1, { message: "set an SSH public key such as 'ssh-ed25519 AAAA...' or leave sshPublicKey out" }).optional(),
+  releaseImage: z.string().min(1, { message: "set a release image such as 'quay.io/openshift-release-dev/ocp-release:4.17.0-x86_64' or leave it out" }).optional(),
+  network: z
+    .strictObject({
+      podCidr: z.string().min(1, { message: "a CIDR such as '10.128.0.0/14'" }).optional(),
+      serviceCidr: z.string().min(1, { message: "a CIDR such as '172.30.0.0/16'" }).optional(),
+    })
+    .optional(),
+  /** osac: the project the cluster belongs to (empty = the tenant's default project). */
+  project: z.string().min(1, { message: "name a project of your tenant, or leave project out for its default" }).optional(),
   /** Set from the `import` resource option: take over this existing cluster instead of creating one. */
   adoptId: z.string().min(1).optional(),
 });
@@ -71,6 +85,10 @@ export interface ClusterOutputs extends ClusterInputs {
   hub: string;
   kubeconfig: string;
   password: string;
+  /** osac: the release image, SSH key and network as stored (server defaults included). */
+  effectiveReleaseImage?: string;
+  effectiveSshPublicKey?: string;
+  effectiveNetwork?: { podCidr?: string; serviceCidr?: string };
   /** The template's defaults when the cluster was last read, to tell defaults from choices. */
   templateDefaults: { parameters: Record<string, unknown>; nodeSets: Record<string, NodeSetState> };
 }
@@ -124,6 +142,18 @@ export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqu
     if (!(key in desiredSets) && key in storedSets) changed[`nodeSets.${key}`] = "update";
   }
 
+  // osac spec fields: written at create; a change needs a new cluster. The stored pull
+  // secret reads back as `***`, so it compares with what the program last wrote.
+  if ((news.pullSecret ?? "") !== (olds.pullSecret ?? "")) changed.pullSecret = "replace";
+  if (news.sshPublicKey !== undefined && news.sshPublicKey !== (olds.effectiveSshPublicKey ?? olds.sshPublicKey)) changed.sshPublicKey = "replace";
+  if (news.releaseImage !== undefined && news.releaseImage !== (olds.effectiveReleaseImage ?? olds.releaseImage)) changed.releaseImage = "replace";
+  for (const key of ["podCidr", "serviceCidr"] as const) {
+    const desired = news.network?.[key];
+    const stored = olds.effectiveNetwork?.[key] ?? olds.network?.[key];
+    if (desired !== undefined && canonicalOrSame(desired, key) !== (stored === undefined ? undefined : canonicalOrSame(stored, key))) changed[`network.${key}`] = "replace";
+  }
+  if ((news.project ?? "") !== (olds.project ?? "")) changed.project = "replace";
+
   if ((news.name ?? "") !== (olds.name ?? "")) changed.name = "update";
   if (!sameJson(news.labels ?? {}, olds.labels ?? {})) changed.labels = "update";
   if (!sameJson(news.connection ?? {}, olds.connection ?? {})) changed.connection = "update";
@@ -137,6 +167,15 @@ export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqu
     ),
   ];
   return { changes: Object.keys(changed).length > 0, replaces, changed };
+}
+
+/** The CIDR as the server stores it (`10.0.0.1/8` -> `10.0.0.0/8`); a malformed one as written. */
+function canonicalOrSame(cidr: string, field: string): string {
+  try {
+    return canonicalCidr(cidr, field);
+  } catch {
+    return cidr;
+  }
 }
 
 function defaultEqual(_name: string, a: unknown, b: unknown): boolean {

@@ -11,6 +11,7 @@ import type { ClusterChanges } from "../api/api";
 import { grpcCode, isAlreadyExists } from "../errors";
 import { packParameter } from "../anyValues";
 import { parseDuration } from "../duration";
+import { canonicalCidr } from "../cidr";
 import { apiForInputs, clientForInputs } from "./connect";
 import { apiFor } from "../api";
 import { checkFailure, compact, containsUnknown, errorMessage, initFailure, isUnknown, progress, validateInputs } from "./common";
@@ -134,9 +135,34 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   } catch (error) {
     return { inputs: news, failures: [checkFailure(`connection: could not ask the service at ${client.address} which API it speaks, to validate the cluster: ${errorMessage(error)}`)] };
   }
+  const generationFailures = osacFieldFailures(api, value);
+  if (generationFailures.length) return { inputs: news, failures: generationFailures };
   const checked = await checkAgainstTemplate(api, client.address, value);
   if (checked.failures.length) return { inputs: news, failures: checked.failures };
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
+}
+
+const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project"] as const;
+
+/** Fields only the osac generation has are refused on innabox; CIDRs are checked as the server does. */
+function osacFieldFailures(api: FulfillmentApi, inputs: ClusterInputs): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  for (const field of OSAC_FIELDS) {
+    if (inputs[field] === undefined) continue;
+    if (api.generation === "innabox") {
+      failures.push(checkFailure(`${field}: clusters of the innabox generation (fulfillment.v1) have no ${field}; remove it, or use a server of the osac generation (osac.public.v1)`));
+    }
+  }
+  for (const key of ["podCidr", "serviceCidr"] as const) {
+    const cidr = inputs.network?.[key];
+    if (cidr === undefined || isUnknown(cidr)) continue;
+    try {
+      canonicalCidr(cidr, key === "podCidr" ? "pod_cidr" : "service_cidr");
+    } catch (error) {
+      failures.push(checkFailure(`network.${key}: ${errorMessage(error)}`));
+    }
+  }
+  return failures;
 }
 
 export async function diff(id: string, olds: ClusterOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
@@ -230,8 +256,16 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   try {
     created = await api.clusters.create({
       id,
-      metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {} },
-      spec: { template: inputs.template, templateParameters, nodeSets: toDomainNodeSets(nodeSets) },
+      metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, ...(inputs.project ? { project: inputs.project } : {}) },
+      spec: {
+        template: inputs.template,
+        templateParameters,
+        nodeSets: toDomainNodeSets(nodeSets),
+        ...(inputs.pullSecret !== undefined ? { pullSecret: inputs.pullSecret } : {}),
+        ...(inputs.sshPublicKey !== undefined ? { sshPublicKey: inputs.sshPublicKey } : {}),
+        ...(inputs.releaseImage !== undefined ? { releaseImage: inputs.releaseImage } : {}),
+        ...(inputs.network ? { network: inputs.network } : {}),
+      },
     });
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
@@ -289,10 +323,33 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     connection: previous.connection,
     timeouts: previous.timeouts,
     adoptId: previous.adoptId,
+    // The server answers `***` for the pull secret: what the program wrote is what counts.
+    pullSecret: previous.pullSecret,
+    sshPublicKey: previous.sshPublicKey !== undefined ? cluster.spec.sshPublicKey : undefined,
+    releaseImage: previous.releaseImage !== undefined ? cluster.spec.releaseImage : undefined,
+    network: previous.network ? networkView(previous.network, cluster.spec.network ?? {}) : undefined,
+    project: previous.project !== undefined ? cluster.metadata.project ?? "" : undefined,
   });
   if (adopting && previous.template === undefined) view.template = cluster.spec.template;
   const outs = toOutputs(view, await observe(api, cluster), defaults ?? templateDefaults(undefined));
   return { id, props: outs, inputs: view };
+}
+
+/** The stored network in the program's spelling wherever the server's canonical form is the same. */
+function networkView(declared: NonNullable<ClusterInputs["network"]>, stored: { podCidr?: string; serviceCidr?: string }): ClusterInputs["network"] {
+  const view: NonNullable<ClusterInputs["network"]> = {};
+  for (const key of ["podCidr", "serviceCidr"] as const) {
+    if (declared[key] === undefined) continue;
+    const same = (() => {
+      try {
+        return stored[key] !== undefined && canonicalCidr(declared[key]!, key) === canonicalCidr(stored[key]!, key);
+      } catch {
+        return false;
+      }
+    })();
+    view[key] = same ? declared[key] : stored[key];
+  }
+  return view;
 }
 
 export async function update(id: string, olds: ClusterOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {

@@ -81,6 +81,9 @@ export function toOutputs(view: ClusterInputs, observed: Observed, defaults: Clu
     kubeconfig: observed.kubeconfig,
     password: observed.password,
     templateDefaults: defaults,
+    effectiveReleaseImage: cluster.spec.releaseImage,
+    effectiveSshPublicKey: cluster.spec.sshPublicKey,
+    effectiveNetwork: cluster.spec.network,
   });
 }
 

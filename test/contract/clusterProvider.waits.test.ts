@@ -208,3 +208,55 @@ describe("osac: updates are locked to the version last read", () => {
 
   const sim = () => service.sim;
 });
+
+describe("osac spec fields: pull secret, SSH key, release image, network", () => {
+  let service: GenerationSimulator;
+  let innabox: Simulator;
+  const connection = () => ({ address: service.sim.address, plaintext: true, token: service.adminToken });
+  beforeAll(async () => {
+    service = await startGenerationSimulator("osac", { controllerDelayMs: 10, provisioningDelayMs: 50, deletionDelayMs: 10 });
+    await service.api.hubs.create({ id: "hub", metadata: { name: "", labels: {}, finalizers: [] }, kubeconfig: unreachableHubKubeconfig("x"), namespace: "orders" });
+    innabox = await startSimulator({ seed: "catalog", hubs: "simulated" });
+  });
+  afterAll(async () => {
+    await service.close();
+    await innabox.stop();
+  });
+
+  const PULL_SECRET = '{"auths":{"quay.io":{"auth":"c2VjcmV0LTcxYzA="}}}';
+  const inputs = () => ({
+    template: "sim_small",
+    connection: connection(),
+    pullSecret: PULL_SECRET,
+    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e",
+    releaseImage: "quay.io/openshift-release-dev/ocp-release:4.17.0-x86_64",
+    network: { podCidr: "10.128.0.1/14", serviceCidr: "172.30.0.0/16" },
+  });
+
+  it("creates with them; the server's `***` and its canonical CIDRs never show as changes", async () => {
+    const created = await clusterProvider.create(inputs());
+    const stored = (await service.api.clusters.get(created.id))!;
+    expect(stored.spec.pullSecret).toBe("***");
+    expect(stored.spec.network).toEqual({ podCidr: "10.128.0.0/14", serviceCidr: "172.30.0.0/16" });
+    const refreshed = await clusterProvider.read(created.id, created.outs as Record<string, unknown>);
+    expect(refreshed.inputs).toMatchObject({ pullSecret: PULL_SECRET, network: { podCidr: "10.128.0.1/14", serviceCidr: "172.30.0.0/16" } });
+    const same = await clusterProvider.diff(created.id, refreshed.props as ClusterOutputs, inputs());
+    expect(same.changes).toBe(false);
+    const otherSecret = await clusterProvider.diff(created.id, refreshed.props as ClusterOutputs, { ...inputs(), pullSecret: "{}" });
+    expect(otherSecret.replaces).toContain("pullSecret");
+    const otherNetwork = await clusterProvider.diff(created.id, refreshed.props as ClusterOutputs, { ...inputs(), network: { podCidr: "10.132.0.0/14" } });
+    expect(otherNetwork.replaces).toContain("network");
+    await clusterProvider.delete(created.id, created.outs as ClusterOutputs);
+  });
+
+  it("checks CIDRs as the server does, and refuses the fields on innabox naming the generation", async () => {
+    const bad = await clusterProvider.check({}, { ...inputs(), network: { podCidr: "10.0.0.0/33" } });
+    expect(bad.failures?.map((f) => f.reason)).toEqual([
+      `network.podCidr: invalid pod_cidr "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
+    ]);
+    const onInnabox = await clusterProvider.check({}, { template: "sim_small", connection: { address: innabox.address, plaintext: true }, pullSecret: PULL_SECRET });
+    expect(onInnabox.failures?.map((f) => f.reason)).toEqual([
+      "pullSecret: clusters of the innabox generation (fulfillment.v1) have no pullSecret; remove it, or use a server of the osac generation (osac.public.v1)",
+    ]);
+  });
+});
