@@ -170,7 +170,7 @@ export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqu
 }
 
 /** The CIDR as the server stores it (`10.0.0.1/8` -> `10.0.0.0/8`); a malformed one as written. */
-function canonicalOrSame(cidr: string, field: string): string {
+export function canonicalOrSame(cidr: string, field: string): string {
   try {
     return canonicalCidr(cidr, field);
   } catch {

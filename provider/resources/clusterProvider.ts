@@ -19,6 +19,7 @@ import {
   DEFAULT_TIMEOUTS,
   clusterInputsSchema,
   diffCluster,
+  canonicalOrSame,
   nodeSetsForUpdate,
   userViewOfNodeSets,
   userViewOfParameters,
@@ -339,15 +340,10 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
 function networkView(declared: NonNullable<ClusterInputs["network"]>, stored: { podCidr?: string; serviceCidr?: string }): ClusterInputs["network"] {
   const view: NonNullable<ClusterInputs["network"]> = {};
   for (const key of ["podCidr", "serviceCidr"] as const) {
-    if (declared[key] === undefined) continue;
-    const same = (() => {
-      try {
-        return stored[key] !== undefined && canonicalCidr(declared[key]!, key) === canonicalCidr(stored[key]!, key);
-      } catch {
-        return false;
-      }
-    })();
-    view[key] = same ? declared[key] : stored[key];
+    const mine = declared[key];
+    if (mine === undefined) continue;
+    const theirs = stored[key];
+    view[key] = theirs !== undefined && canonicalOrSame(mine, key) === canonicalOrSame(theirs, key) ? mine : theirs;
   }
   return view;
 }
