@@ -6,9 +6,9 @@ import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { parseDuration } from "../provider/duration";
-import { addressProblem, parseBooleanSetting } from "../provider/connection";
-import { redactSecrets } from "../provider/redact";
+import { parseDuration } from "../timing/duration";
+import { addressProblem, parseBooleanSetting } from "../client/connection";
+import { redactSecrets } from "../client/redact";
 import type { ConnectionSettings } from "./connection";
 import { renderDriftMarkdown, renderDriftText } from "./drift";
 import {

@@ -1,10 +1,10 @@
 // The fulfillment connection a pipeline hands a stack: its options, else the FULFILLMENT_*
-// environment, merged by the provider's own rule (provider/connection.ts: the first layer
+// environment, merged by the provider's own rule (client/connection.ts: the first layer
 // that sets any setting of a group provides the whole group) and written as the stack's
 // `fulfillment:` config (the token as a secret), which the dynamic providers receive
 // through `configure`.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { environmentConnection, mergeConnectionLayers, type ConnectionInput } from "../provider/connection";
+import { environmentConnection, mergeConnectionLayers, type ConnectionInput } from "../client/connection";
 
 /** The settings a stack's config can carry (`fulfillment:<name>`). */
 export type ConnectionSettings = Pick<ConnectionInput, "address" | "token" | "tokenScript" | "plaintext" | "insecure" | "caFile" | "api">;

@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { LocalWorkspace, type PulumiFn } from "@pulumi/pulumi/automation";
-import { parseDuration } from "../provider/duration";
-import type { ClusterArgs, ClusterTimeouts } from "../provider/resources/cluster";
+import { parseDuration } from "../timing/duration";
+import type { ClusterArgs, ClusterTimeouts } from "../resources/cluster";
 import { pulumiCommand, pulumiEnvironment } from "./environment";
 import { connectionForStack, type ConnectionSettings } from "./connection";
 import { redactLine } from "./values";
@@ -104,7 +104,7 @@ export function parseEphemeralStackName(name: string, prefix = DEFAULT_EPHEMERAL
 
 function clusterProgram(options: EphemeralClusterOptions, stackName: string): PulumiFn {
   return async () => {
-    const { Cluster } = await import("../provider/resources/cluster");
+    const { Cluster } = await import("../resources/cluster");
     const args: ClusterArgs = {
       template: options.template,
       name: options.name ?? stackName,

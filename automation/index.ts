@@ -1,4 +1,4 @@
-// The Automation API wrapper for pipelines: `require("pulumi-fulfillment/dist/automation")`.
+// The Automation API wrapper for pipelines: `require("pulumi-fulfillment/automation")`.
 export { FulfillmentStack, openStack, programForSpec, packageRoot, defaultWorkBase, StackOperationError } from "./stack";
 export type { StackOptions, FleetSpec, OperationReport } from "./stack";
 export { connectionFromEnvironment, connectionConfig, connectionForStack, type ConnectionSettings } from "./connection";

@@ -20,8 +20,8 @@ import { ProgressReporter, type LineSink } from "./progress";
 import { PreviewCollector, type PreviewReport } from "./preview";
 import { DriftCollector, type DriftReport } from "./drift";
 import { SECRET, maskValue, redactLine } from "./values";
-import type { ClusterArgs } from "../provider/resources/cluster";
-import type { HubArgs } from "../provider/resources/hub";
+import type { ClusterArgs } from "../resources/cluster";
+import type { HubArgs } from "../resources/hub";
 
 /** A typed description of a stack's hubs and clusters (an alternative to writing a program). */
 export interface FleetSpec {
@@ -125,8 +125,8 @@ export function defaultWorkBase(env: NodeJS.ProcessEnv = process.env): string {
 /** The inline program for a FleetSpec. */
 export function programForSpec(spec: FleetSpec): PulumiFn {
   return async () => {
-    const { Cluster } = await import("../provider/resources/cluster");
-    const { Hub } = await import("../provider/resources/hub");
+    const { Cluster } = await import("../resources/cluster");
+    const { Hub } = await import("../resources/hub");
     const pulumi = await import("@pulumi/pulumi");
     const hubs: Record<string, InstanceType<typeof Hub>> = {};
     for (const [name, args] of Object.entries(spec.hubs ?? {})) hubs[name] = new Hub(name, args);

@@ -1,7 +1,7 @@
 // Property values as they come out of engine events: secrets masked, unknowns named, and
 // the leaf-by-leaf comparison that turns old and new inputs into changed properties.
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime";
-import { redactSecrets } from "../provider/redact";
+import { redactSecrets } from "../client/redact";
 
 /** What every secret value becomes in reports and lines. */
 export const SECRET = "[secret]";

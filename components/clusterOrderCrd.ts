@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CustomResourceDefinition } from "./kube/resources";
 
-import type { ApiGeneration } from "../provider/api/domain";
+import type { ApiGeneration } from "../client/api/domain";
 
 /** The innabox generation's group; the osac generation's controller uses `osac.openshift.io`. */
 export const CLUSTER_ORDER_GROUP = "cloudkit.openshift.io";

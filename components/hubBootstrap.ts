@@ -4,10 +4,10 @@
 // minimal kubeconfig proven to authenticate and to be allowed what the service does,
 // and the Hub registration carrying that kubeconfig.
 import * as pulumi from "@pulumi/pulumi";
-import { Hub } from "../provider/resources/hub";
-import type { ConnectionArgs } from "../provider/resources/connectionArgs";
+import { Hub } from "../resources/hub";
+import type { ConnectionArgs } from "../toolkit/connectionArgs";
 import { CLUSTER_ORDER_PLURAL, clusterOrderGroup } from "./clusterOrderCrd";
-import type { ApiGeneration } from "../provider/api/domain";
+import type { ApiGeneration } from "../client/api/domain";
 import {
   ClusterRole,
   ClusterRoleBinding,

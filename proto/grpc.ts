@@ -66,31 +66,6 @@ export function serviceDefinition(service: DescService): grpc.ServiceDefinition 
 }
 
 /**
- * One unary call over an existing grpc-js client. Low level on purpose: deadlines,
- * retries, auth and error mapping live in provider/client.ts, which everything uses.
- */
-export function unaryCall<I extends DescMessage, O extends DescMessage>(
-  client: grpc.Client,
-  method: UnaryMethod<I, O>,
-  request: MessageInitShape<I>,
-  metadata: grpc.Metadata = new grpc.Metadata(),
-  options: grpc.CallOptions = {},
-): Promise<MessageShape<O>> {
-  const message = create(method.input, request);
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(
-      grpcPath(method),
-      requestSerializer(method.input),
-      messageDeserializer(method.output),
-      message,
-      metadata,
-      options,
-      (error, response) => (error ? reject(error) : resolve(response as MessageShape<O>)),
-    );
-  });
-}
-
-/**
  * Starts one server-streaming call over an existing grpc-js client. The returned stream
  * is an object-mode Readable of response messages (async-iterable); it emits `metadata`
  * when the server sends its headers, ends when the server finishes with OK, and fails

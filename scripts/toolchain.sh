@@ -4,6 +4,7 @@
 #
 #   scripts/toolchain.sh pulumi        # pulumi CLI + Node.js language host + dynamic provider launcher
 #   scripts/toolchain.sh kube          # kube-apiserver + kube-controller-manager (hub tests)
+#   scripts/toolchain.sh kubernetes    # the @pulumi/kubernetes provider plugin (hub bootstrap)
 #   scripts/toolchain.sh all
 #   scripts/toolchain.sh bin-dir       # prints the cache directory (put it on PATH)
 set -euo pipefail
@@ -13,6 +14,8 @@ CACHE="${PULUMI_FULFILLMENT_CACHE:-$HOME/.cache/pulumi-fulfillment}"
 BIN="$CACHE/bin"
 STAMPS="$CACHE/stamps"
 PULUMI_VERSION="v3.250.0"
+KUBERNETES_PLUGIN_VERSION="4.25.0"
+KUBERNETES_PROVIDER_MODULE="github.com/pulumi/pulumi-kubernetes/provider/v4"
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -87,10 +90,58 @@ build_kube() {
   fi
 }
 
+# Upstream's cmd/pulumi-resource-kubernetes embeds a schema that upstream generates at
+# build time, so the helper module embeds a copy taken from the module cache, with the
+# top-level version set the way upstream's generate.go sets it.
+prepare_kubernetes_schema() {
+  local helper="$ROOT/scripts/go/kubernetes" module_dir
+  module_dir="$(cd "$helper" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' "$KUBERNETES_PROVIDER_MODULE")"
+  if [[ -z "$module_dir" ]]; then
+    (cd "$helper" && GOFLAGS=-mod=mod go mod download "$KUBERNETES_PROVIDER_MODULE")
+    module_dir="$(cd "$helper" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' "$KUBERNETES_PROVIDER_MODULE")"
+  fi
+  node -e '
+    const fs = require("fs");
+    const [from, to, version] = process.argv.slice(1);
+    const schema = JSON.parse(fs.readFileSync(from, "utf8"));
+    schema.version = version;
+    fs.writeFileSync(to, JSON.stringify(schema));
+  ' "$module_dir/cmd/pulumi-resource-kubernetes/schema.json" "$helper/schema-embed.json" "$KUBERNETES_PLUGIN_VERSION"
+  cp "$module_dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$helper/terraform-mapping-embed.json"
+}
+
+# The engine looks for plugins in $PULUMI_HOME/plugins (default ~/.pulumi/plugins); a
+# binary it finds on PATH instead makes it warn on every run, so the plugin is installed
+# there with the CLI's own `plugin install --file`.
+build_kubernetes_plugin() {
+  local output="pulumi-resource-kubernetes-v$KUBERNETES_PLUGIN_VERSION"
+  local hash stamp
+  hash="$(module_hash kubernetes "$KUBERNETES_PLUGIN_VERSION")"
+  stamp="$STAMPS/$output"
+  if ! [[ -x "$BIN/$output" && -f "$stamp" && "$(cat "$stamp")" == "$hash" ]]; then
+    prepare_kubernetes_schema
+    build_go_binary kubernetes . "$output" "-s -w"
+  fi
+  install_plugin resource kubernetes "$KUBERNETES_PLUGIN_VERSION" "$BIN/$output"
+}
+
+install_plugin() {
+  local kind="$1" name="$2" version="$3" binary="$4"
+  local home="${PULUMI_HOME:-$HOME/.pulumi}"
+  local installed="$home/plugins/$kind-$name-v$version/pulumi-$kind-$name"
+  if [[ -x "$installed" ]] && cmp -s "$installed" "$binary"; then
+    return 0
+  fi
+  [[ -x "$BIN/pulumi" ]] || build_pulumi
+  PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" plugin install "$kind" "$name" "$version" --file "$binary" --reinstall >/dev/null
+  log "installed $kind plugin $name v$version into $home/plugins"
+}
+
 case "${1:-all}" in
   pulumi) build_pulumi ;;
   kube) build_kube ;;
-  all) build_pulumi; build_kube ;;
+  kubernetes) build_kubernetes_plugin ;;
+  all) build_pulumi; build_kube; build_kubernetes_plugin ;;
   bin-dir) echo "$BIN" ;;
-  *) echo "usage: $0 [pulumi|kube|all|bin-dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [pulumi|kube|kubernetes|all|bin-dir]" >&2; exit 2 ;;
 esac

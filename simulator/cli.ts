@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { startSimulator, type SimulatorOptions } from "./index";
-import { parseDuration } from "../provider/duration";
+import { parseDuration } from "../timing/duration";
 
 const USAGE = `usage: fulfillment-simulator [options]
   --api innabox|osac           which API generation to serve (default innabox); osac needs JWTs from

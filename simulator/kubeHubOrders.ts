@@ -18,10 +18,10 @@
 // `warning` carrying the same reason and message, for the controller to show in the
 // PROGRESSING condition. A hub that refuses the credentials (401, 403) still fails, as
 // it would with the real service: that is a configuration error to fix.
-import { pollUntil } from "../provider/wait";
+import { pollUntil } from "../timing/poll";
 import type { ClusterOrderRequest, HubOrderOutcome, HubOrders, HubRecord } from "./hubOrders";
-import { KubeApiError, KubeconfigError, kubeRequest, loadKubeconfig, type KubeContext } from "../components/kube/client";
-import { redactSecrets } from "../provider/redact";
+import { KubeApiError, KubeconfigError, kubeRequest, loadKubeconfig, type KubeContext } from "../kube/client";
+import { redactSecrets } from "../client/redact";
 
 export const CLUSTER_ORDER_API = "cloudkit.openshift.io/v1alpha1";
 export const CLUSTER_ORDER_UUID_LABEL = "cloudkit.openshift.io/clusterorder-uuid";

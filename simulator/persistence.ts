@@ -4,8 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromBinary, fromJson, toBinary, toJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
-import type { ClusterRuntime, Collections, Kind, KindSchemas } from "./store";
-import { kindSchemas } from "./store";
+import { kindSchemas, type ClusterRuntime, type Collections, type Kind, type KindSchemas } from "./kinds";
 import { jsonRegistry } from "./views";
 
 const STATE_VERSION = 1;

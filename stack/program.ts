@@ -2,10 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster } from "../provider/resources/cluster";
-import { ClusterTemplate } from "../provider/resources/clusterTemplate";
-import { HostClass } from "../provider/resources/hostClass";
-import { Hub } from "../provider/resources/hub";
+import { Cluster } from "../resources/cluster";
+import { ClusterTemplate } from "../resources/clusterTemplate";
+import { HostClass } from "../resources/hostClass";
+import { Hub } from "../resources/hub";
 import { HubBootstrap } from "../components/hubBootstrap";
 import { ClusterOrderCrd } from "../components/clusterOrderCrd";
 import type { HubSpec, StackSpec } from "./schema";

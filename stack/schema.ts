@@ -1,9 +1,9 @@
 // The YAML stack format: hubs, host classes, templates and clusters in one document, Terraform-style.
 import { z } from "zod";
-import { durationSchema as oneDurationGrammar } from "../provider/duration";
-import { connectionInputSchema } from "../provider/connection";
-import { dnsLabelSchema, labelsSchema } from "../provider/resources/common";
-import { nodeSetInputSchema } from "../provider/resources/clusterModel";
+import { durationSchema as oneDurationGrammar } from "../timing/duration";
+import { connectionInputSchema } from "../client/connection";
+import { dnsLabelSchema, labelsSchema } from "../toolkit/common";
+import { nodeSetInputSchema } from "../resources/clusterModel";
 
 const idSchema = z
   .string({ message: "expected an id such as 'prod-hub-01'" })

@@ -5,7 +5,7 @@
 // namespace (SelfSubjectAccessReviews). Nothing is created in the cluster.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compact, containsUnknown, progress, sameJson, validateInputs } from "../../provider/resources/common";
+import { compact, containsUnknown, progress, sameJson, validateInputs } from "../../toolkit/common";
 import {
   canI,
   clusterEndpoint,
@@ -16,7 +16,7 @@ import {
   retrying,
   whoAmI,
   type AccessCheck,
-} from "./client";
+} from "../../kube/client";
 
 /** Kubeconfigs travel inside hub registrations; the service's limits are generous, ours is a sanity bound. */
 export const MAX_KUBECONFIG_BYTES = 4096;

@@ -2,7 +2,7 @@
 // One dynamic provider for every plain Kubernetes object the components manage
 // (Namespace, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding,
 // CustomResourceDefinition, token Secret). Loaded at run time by the serialized
-// provider (see provider/resources/delegate.ts); never captured.
+// provider (see toolkit/delegate.ts); never captured.
 //
 // - create: refuses an object that already exists (says how to adopt it), then applies
 //   it with server-side apply (field manager `pulumi-fulfillment`) and waits where the
@@ -11,18 +11,18 @@
 // - read: what the server has now, projected onto the fields the program sets (server
 //   defaults are not drift); an object gone (or terminating) leaves the state;
 // - adoption: the `import` option arrives as `adoptId` (see moveImportToAdoption in
-//   provider/resources/delegate.ts): create checks the object exists and applies over it;
+//   toolkit/delegate.ts): create checks the object exists and applies over it;
 // - `ifExists` (for objects that may or may not be there already, like a hub's CRD):
 //   "adopt" applies over an existing object instead of refusing it, "skip" leaves an
 //   existing one exactly as it is (never applied, compared or deleted); either way the
 //   object is recorded as `preexisting` and stays when the resource is deleted. Absent
 //   or "fail": an existing object is refused, as above;
 // - delete: deletes and waits until the object is gone (not a `preexisting` one).
-import { pollUntil } from "../../provider/wait";
+import { pollUntil } from "../../timing/poll";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compact, containsUnknown, initFailure, progress, sameJson, validateInputs } from "../../provider/resources/common";
-import { FIELD_MANAGER, isNotFound, kubeRequest, loadKubeconfig, type KubeContext } from "./client";
+import { compact, containsUnknown, initFailure, progress, sameJson, validateInputs } from "../../toolkit/common";
+import { FIELD_MANAGER, isNotFound, kubeRequest, loadKubeconfig, type KubeContext } from "../../kube/client";
 
 export const KINDS = {
   Namespace: { apiVersion: "v1", plural: "namespaces", namespaced: false },

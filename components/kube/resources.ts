@@ -2,7 +2,7 @@
 // Kubernetes objects as Pulumi dynamic resources, on @kubernetes/client-node (the
 // @pulumi/kubernetes plugin cannot be had on this project's machines). Each class is a
 // thin front for one provider module that the serialized provider requires at run
-// time from the built package (see provider/resources/delegate.ts).
+// time from the built package (see toolkit/delegate.ts).
 //
 // Type tokens: pulumi-nodejs:dynamic/kubernetes:<Kind>. The admin kubeconfig is always
 // a secret, in inputs and outputs. Object names default to the Pulumi resource name.
@@ -13,7 +13,7 @@
 // not exist already, `ifExists: "adopt" | "skip"` decides at create time instead (see
 // objectProvider.ts); such a pre-existing object stays when the resource is deleted.
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, moveImportToAdoption } from "../../provider/resources/delegate";
+import { delegatingProvider, moveImportToAdoption } from "../../toolkit/delegate";
 
 const objectProvider = delegatingProvider("dist/components/kube/objectProvider");
 const tokenProvider = delegatingProvider("dist/components/kube/tokenProvider");

@@ -9,9 +9,9 @@
 //   alone just records it.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compact, containsUnknown, progress, sameJson, validateInputs } from "../../provider/resources/common";
-import { parseDuration } from "../../provider/duration";
-import { isNotFound, kubeRequest, loadKubeconfig, retrying, type KubeContext } from "./client";
+import { compact, containsUnknown, progress, sameJson, validateInputs } from "../../toolkit/common";
+import { parseDuration } from "../../timing/duration";
+import { isNotFound, kubeRequest, loadKubeconfig, retrying, type KubeContext } from "../../kube/client";
 
 /** The API server refuses TokenRequests shorter than 10 minutes. */
 export const MIN_LIFETIME_MS = 10 * 60_000;

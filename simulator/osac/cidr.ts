@@ -1,5 +1,5 @@
-// The osac server's CIDR canonicalisation (provider/cidr.ts), failing as INVALID_ARGUMENT.
-import { canonicalCidr as canonical, CidrError } from "../../provider/cidr";
+// The osac server's CIDR canonicalisation (client/cidr.ts), failing as INVALID_ARGUMENT.
+import { canonicalCidr as canonical, CidrError } from "../../client/cidr";
 import { invalidArgument } from "../errors";
 
 export function canonicalCidr(value: string, field: string): string {

@@ -3,9 +3,9 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection, type ConnectionInput } from "../../provider/connection";
-import { apiFor, generationFor, generationOf } from "../../provider/api";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection, type ConnectionInput } from "../../client/connection";
+import { apiFor, generationFor, generationOf } from "../../client/api";
 import { NO_CLI_CONFIG } from "../helpers/paths";
 
 let sim: Simulator;

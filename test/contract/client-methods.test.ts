@@ -9,10 +9,10 @@ import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { Clusters as PrivateClusters } from "../../proto/gen/private/v1/clusters_service_pb";
 import { ClusterTemplates as PrivateTemplates } from "../../proto/gen/private/v1/cluster_templates_service_pb";
 import { HostClasses as PrivateHostClasses } from "../../proto/gen/private/v1/host_classes_service_pb";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
-import { FulfillmentError, isAlreadyExists, isNotFound } from "../../provider/errors";
-import { packParameter, unpackParameter } from "../../provider/anyValues";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
+import { FulfillmentError, isAlreadyExists, isNotFound } from "../../client/errors";
+import { packParameter, unpackParameter } from "../../client/anyValues";
 import { startSimulator, type Simulator } from "../../simulator";
 import { NO_CLI_CONFIG } from "../helpers/paths";
 

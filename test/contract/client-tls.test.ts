@@ -2,8 +2,8 @@
 // against a self-signed server, and the two plaintext/TLS mismatches with their hints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostClasses } from "../../proto/gen/fulfillment/v1/host_classes_service_pb";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection, type ConnectionInput } from "../../provider/connection";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection, type ConnectionInput } from "../../client/connection";
 import { startSimulator, type Simulator } from "../../simulator";
 import { generateTestCertificates, type TestCertificates } from "../helpers/tls";
 import { NO_CLI_CONFIG } from "../helpers/paths";

@@ -10,10 +10,10 @@ import { startSimulator, type Simulator } from "../../simulator";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { RawClient } from "../helpers/grpcRaw";
 import { unreachableHubKubeconfig } from "../helpers/fixtures";
-import { closeAllClients } from "../../provider/client";
-import * as clusterProvider from "../../provider/resources/clusterProvider";
-import * as templateProvider from "../../provider/resources/clusterTemplateProvider";
-import type { ClusterOutputs } from "../../provider/resources/clusterModel";
+import { closeAllClients } from "../../client/client";
+import * as clusterProvider from "../../resources/clusterProvider";
+import * as templateProvider from "../../resources/clusterTemplateProvider";
+import type { ClusterOutputs } from "../../resources/clusterModel";
 import { startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 
 interface InitFailure extends Error {

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
 import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
-import { Cluster } from "../../provider/resources/cluster";
-import { Hub } from "../../provider/resources/hub";
+import { Cluster } from "../../resources/cluster";
+import { Hub } from "../../resources/hub";
 import { FulfillmentStack } from "../../automation/stack";
 import { renderPreviewMarkdown } from "../../automation/preview";
 import { renderDriftMarkdown, renderDriftText } from "../../automation/drift";

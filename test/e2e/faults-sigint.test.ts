@@ -26,8 +26,8 @@ import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
 

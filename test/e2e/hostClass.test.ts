@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
 import { HostClasses } from "../../proto/gen/fulfillment/v1/host_classes_service_pb";
 import { writeStackConfig } from "../../automation/stack";
 import { createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";

@@ -287,7 +287,7 @@ describe.each(GENERATIONS)("resources end to end (%s generation)", (generation) 
     const state = await stack.exportStack();
     const beta = state.deployment.resources.find((r: any) => r.urn.endsWith("::beta"));
     const serialized = beta.inputs.__provider as string;
-    expect(serialized).toContain("pulumi-fulfillment/dist/provider/resources/clusterProvider");
+    expect(serialized).toContain("pulumi-fulfillment/dist/resources/clusterProvider");
     expect(serialized.length).toBeLessThan(20_000);
   }, 60_000);
 

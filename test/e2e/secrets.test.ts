@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
 import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
 import { createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
 // The built package, as a user's program loads it.

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { FulfillmentError } from "../../provider/errors";
+import { FulfillmentError } from "../../client/errors";
 
 /** Resolves with the FulfillmentError a call failed with; fails the test if it succeeded or failed otherwise. */
 export async function expectFulfillmentError(promise: Promise<unknown>): Promise<FulfillmentError> {

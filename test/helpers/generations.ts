@@ -2,9 +2,9 @@
 // credential the way that generation issues them (a static token on innabox, a JWT from
 // the simulator's own issuer on osac), and the domain API to look at what it stores.
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../simulator";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
-import { apiFor, type ApiGeneration, type FulfillmentApi } from "../../provider/api";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
+import { apiFor, type ApiGeneration, type FulfillmentApi } from "../../client/api";
 import { NO_CLI_CONFIG } from "./paths";
 
 export const GENERATIONS: readonly ApiGeneration[] = ["innabox", "osac"];

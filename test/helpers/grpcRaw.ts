@@ -1,8 +1,9 @@
 // Raw gRPC access to a server for contract tests: one grpc-js client, protobuf-es
-// messages, bearer tokens, and bounded polling. Deliberately independent of provider/.
+// messages, bearer tokens, and bounded polling. Deliberately independent of client/.
 import * as grpc from "@grpc/grpc-js";
 import type { DescMessage, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
-import { unaryCall, type UnaryMethod } from "../../proto/grpc";
+import type { UnaryMethod } from "../../proto/grpc";
+import { unaryCall } from "./unaryCall";
 
 export interface RawClientOptions {
   /** PEM of the CA that signed the server certificate; absent = plaintext. */

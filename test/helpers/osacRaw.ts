@@ -3,7 +3,8 @@
 // headers, `x-dry-run`), and the built-in issuer mints the tokens.
 import * as grpc from "@grpc/grpc-js";
 import type { DescMessage, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
-import { unaryCall, type UnaryMethod } from "../../proto/grpc";
+import type { UnaryMethod } from "../../proto/grpc";
+import { unaryCall } from "./unaryCall";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../simulator";
 
 export interface CallOptions {

@@ -33,7 +33,7 @@ describe("ClusterOrderCrd on an API server that has the CRD already", () => {
     );
 
   beforeAll(async () => {
-    requireBuilt(["components/kube/objectProvider", "components/clusterOrderCrd", "provider/resources/delegate"]);
+    requireBuilt(["components/kube/objectProvider", "components/clusterOrderCrd", "toolkit/delegate"]);
     // The CRD's Established condition comes from kube-apiserver itself: no controller manager needed.
     kube = await startLocalKube({ controllerManager: false });
     t = createTestPulumi("cluster-order-crd");

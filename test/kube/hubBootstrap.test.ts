@@ -13,7 +13,7 @@ import { HubBootstrap } from "../../components/hubBootstrap";
 import { ClusterOrderCrd } from "../../components/clusterOrderCrd";
 import { startSimulator, type Simulator } from "../../simulator";
 import { KubeHubOrders } from "../../simulator/kubeHubOrders";
-import { clientFor, closeAllClients } from "../../provider/client";
+import { clientFor, closeAllClients } from "../../client/client";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { Clusters } from "../../proto/gen/private/v1/clusters_service_pb";
 import { ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";
@@ -41,7 +41,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
       "components/kube/objectProvider",
       "components/kube/tokenProvider",
       "components/kube/kubeconfigProvider",
-      "provider/resources/hubProvider",
+      "resources/hubProvider",
     ]);
     kube = await startLocalKube();
     console.log(`kube-apiserver + controller-manager ready in ${kube.startupMs} ms`);

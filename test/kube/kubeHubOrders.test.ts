@@ -13,7 +13,7 @@ import { getObject, kubectl } from "./kubeTestUtils";
 import { buildKubeconfig, verifyKubeconfig } from "../../components/kube/kubeconfigProvider";
 import { requiredAccess } from "../../components/hubBootstrap";
 import { startSimulator } from "../../simulator";
-import { clientFor, closeAllClients } from "../../provider/client";
+import { clientFor, closeAllClients } from "../../client/client";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { Clusters } from "../../proto/gen/private/v1/clusters_service_pb";
 import { ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { project } from "../../components/kube/objectProvider";
 import { renewalReason, tokenInputsSchema } from "../../components/kube/tokenProvider";
-import { loadKubeconfig, minimalKubeconfig } from "../../components/kube/client";
+import { loadKubeconfig, minimalKubeconfig } from "../../kube/client";
 import { kubeconfigYaml } from "../helpers/localKube";
 
 describe("token renewal rule", () => {

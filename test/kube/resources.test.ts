@@ -31,7 +31,7 @@ describe("Kubernetes dynamic resources on a real API server", () => {
   const settings = { teamLabel: "a", adopt: false, adoptImport: false };
 
   beforeAll(async () => {
-    requireBuilt(["components/kube/objectProvider", "components/kube/tokenProvider", "provider/resources/delegate"]);
+    requireBuilt(["components/kube/objectProvider", "components/kube/tokenProvider", "toolkit/delegate"]);
     kube = await startLocalKube();
     console.log(`kube-apiserver + controller-manager ready in ${kube.startupMs} ms`);
     t = createTestPulumi("kube-resources");
@@ -150,7 +150,7 @@ describe("Kubernetes dynamic resources on a real API server", () => {
 
     settings.adoptImport = true;
     const adopted = await stack.up();
-    // import: becomes an adoptId input (provider/resources/delegate.ts): the engine records a create.
+    // import: becomes an adoptId input (toolkit/delegate.ts): the engine records a create.
     expect(adopted.summary.resourceChanges?.create).toBe(1);
     const adoptedNs = await getObject(admin, ["namespace", "made-by-hand", "--show-managed-fields"]);
     expect(adoptedNs.metadata.labels.owner).toBe("pulumi");

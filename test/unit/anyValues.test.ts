@@ -8,7 +8,7 @@ import {
   parameterValuesEqual,
   toTypeUrl,
   unpackParameter,
-} from "../../provider/anyValues";
+} from "../../client/anyValues";
 
 const P = "templateParameters.p";
 const roundTrip = (type: string, value: unknown) => unpackParameter(packParameter(type, value, P), P);

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { jwtExpiryMs, runTokenScript, tokenSourceFor } from "../../provider/auth";
-import type { ResolvedConnection } from "../../provider/connection";
+import { jwtExpiryMs, runTokenScript, tokenSourceFor } from "../../client/auth";
+import type { ResolvedConnection } from "../../client/connection";
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const jwt = (claims: Record<string, unknown>) => `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url(claims)}.c2ln`;

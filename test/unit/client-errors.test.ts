@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, FulfillmentError, grpcCode, isAlreadyExists, isNotFound, toFulfillmentError, type ErrorContext } from "../../provider/errors";
+import { ConfigurationError, FulfillmentError, grpcCode, isAlreadyExists, isNotFound, toFulfillmentError, type ErrorContext } from "../../client/errors";
 
 const serviceError = (code: number, details: string) => Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata: {} });
 

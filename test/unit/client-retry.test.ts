@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffCeilingMs, backoffDelayMs, DEFAULT_RETRY_POLICY, retryPolicy, withRetries, abortableSleep } from "../../provider/retry";
+import { backoffCeilingMs, backoffDelayMs, DEFAULT_RETRY_POLICY, retryPolicy, withRetries, abortableSleep } from "../../timing/retry";
 
 const policy = retryPolicy({ maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 1_000, multiplier: 2, maxElapsedMs: 10_000 });
 

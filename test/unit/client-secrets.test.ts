@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { FulfillmentClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
 import { NO_CLI_CONFIG } from "../helpers/paths";
 
 describe("FulfillmentClient holds credentials out of reach of serializers", () => {

@@ -6,7 +6,7 @@ import {
   userViewOfNodeSets,
   userViewOfParameters,
   type ClusterOutputs,
-} from "../../provider/resources/clusterModel";
+} from "../../resources/clusterModel";
 
 function stored(overrides: Partial<ClusterOutputs> = {}): ClusterOutputs {
   return {

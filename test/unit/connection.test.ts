@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { addressProblem, connectionInputSchema, defaultCliConfigPath, resolveConnection } from "../../provider/connection";
-import { ConfigurationError } from "../../provider/errors";
+import { addressProblem, connectionInputSchema, defaultCliConfigPath, resolveConnection } from "../../client/connection";
+import { ConfigurationError } from "../../client/errors";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 

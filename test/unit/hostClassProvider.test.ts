@@ -3,12 +3,12 @@
 // send a mask of only what changed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient, closeAllClients } from "../../provider/client";
-import { resolveConnection } from "../../provider/connection";
+import { FulfillmentClient, closeAllClients } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
 import { HostClasses } from "../../proto/gen/fulfillment/v1/host_classes_service_pb";
-import { UNKNOWN } from "../../provider/resources/common";
-import * as provider from "../../provider/resources/hostClassProvider";
-import type { HostClassInputs } from "../../provider/resources/hostClassProvider";
+import { UNKNOWN } from "../../toolkit/common";
+import * as provider from "../../resources/hostClassProvider";
+import type { HostClassInputs } from "../../resources/hostClassProvider";
 
 let sim: Simulator;
 let api: FulfillmentClient;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, resourceArguments } from "./delegate";
-import type { ConnectionArgs } from "./connectionArgs";
+import { delegatingProvider, resourceArguments } from "../toolkit/delegate";
+import type { ConnectionArgs } from "../toolkit/connectionArgs";
 
 export interface ClusterNodeSetArgs {
   /** Number of hosts; may change in place. */
@@ -50,7 +50,7 @@ export interface ClusterCondition {
   lastTransitionTime?: string;
 }
 
-const provider = delegatingProvider("dist/provider/resources/clusterProvider");
+const provider = delegatingProvider("dist/resources/clusterProvider");
 
 const OUTPUTS = [
   "clusterId",

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, resourceArguments } from "./delegate";
-import type { ConnectionArgs } from "./connectionArgs";
+import { delegatingProvider, resourceArguments } from "../toolkit/delegate";
+import type { ConnectionArgs } from "../toolkit/connectionArgs";
 
 export interface TemplateParameterArgs {
   /** e.g. `pull_secret`. */
@@ -29,7 +29,7 @@ export interface ClusterTemplateArgs {
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
-const provider = delegatingProvider("dist/provider/resources/clusterTemplateProvider");
+const provider = delegatingProvider("dist/resources/clusterTemplateProvider");
 
 /** What clusters can be ordered (`fulfillment.v1.ClusterTemplates`). */
 export class ClusterTemplate extends pulumi.dynamic.Resource {

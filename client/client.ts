@@ -9,7 +9,7 @@ import { tokenSourceFor, type TokenSource } from "./auth";
 import { resolveConnection, type ConnectionInput, type ResolvedConnection } from "./connection";
 import { grpcCode, statusName, toFulfillmentError } from "./errors";
 import { redactSecrets } from "./redact";
-import { retryPolicy, withRetries, type RetryPolicy } from "./retry";
+import { retryPolicy, withRetries, type RetryPolicy } from "../timing/retry";
 import { createChannel, invokeUnary, listServices, probeTls } from "./transport";
 
 export interface CallOptions {

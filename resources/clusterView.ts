@@ -1,9 +1,9 @@
 // A cluster as the service reports it (domain model), seen as the Cluster resource's
 // outputs: one-line descriptions for progress, node sets in the resource's spelling,
 // the server's parameters and defaults.
-import type { Cluster, NodeSet } from "../api";
-import { parameterValuesEqual } from "../anyValues";
-import { compact } from "./common";
+import type { Cluster, NodeSet } from "../client/api";
+import { parameterValuesEqual } from "../client/anyValues";
+import { compact } from "../toolkit/common";
 import type { ClusterInputs, ClusterOutputs, NodeSetState } from "./clusterModel";
 import type { TemplateInfo } from "./templateLookup";
 

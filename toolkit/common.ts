@@ -1,7 +1,7 @@
 // Helpers shared by the resource implementations (loaded inside the provider process).
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { connectionInputSchema } from "../connection";
+import { connectionInputSchema } from "../client/connection";
 
 import { unknownValue } from "@pulumi/pulumi/runtime";
 

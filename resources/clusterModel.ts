@@ -3,9 +3,9 @@
 // (defaulted parameters and node sets, host class ids, a template name rewritten to its
 // id); these rules make sure those never show up as changes or drift.
 import { z } from "zod";
-import { connectionSchema, dnsLabelSchema, labelsSchema, sameJson } from "./common";
-import { durationSchema as durationSchema_ } from "../duration";
-import { canonicalCidr } from "../cidr";
+import { connectionSchema, dnsLabelSchema, labelsSchema, sameJson } from "../toolkit/common";
+import { durationSchema as durationSchema_ } from "../timing/duration";
+import { canonicalCidr } from "../client/cidr";
 
 export const DEFAULT_TIMEOUTS = { create: "60m", update: "30m", delete: "30m" } as const;
 
@@ -55,8 +55,8 @@ export interface NodeSetState {
   hostClass: string;
   size: number;
 }
-export type { ClusterStateName } from "../api/domain";
-import type { ClusterStateName } from "../api/domain";
+export type { ClusterStateName } from "../client/api/domain";
+import type { ClusterStateName } from "../client/api/domain";
 export interface ConditionState {
   type: string;
   status: string;

@@ -2,11 +2,11 @@
 // PENDING), for node sets to converge, for the kubeconfig to become readable after READY,
 // and for deletion. Each one polls through the domain API and reports progress lines.
 import * as grpc from "@grpc/grpc-js";
-import type { Cluster, FulfillmentApi } from "../api";
-import { grpcCode } from "../errors";
-import { formatDuration } from "../duration";
-import { pollUntil } from "../wait";
-import { errorMessage, progress } from "./common";
+import type { Cluster, FulfillmentApi } from "../client/api";
+import { grpcCode } from "../client/errors";
+import { formatDuration } from "../timing/duration";
+import { pollUntil } from "../timing/poll";
+import { errorMessage, progress } from "../toolkit/common";
 import { describeCluster, failureMessage, type Observed } from "./clusterView";
 
 

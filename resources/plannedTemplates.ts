@@ -4,8 +4,8 @@
 // a ClusterTemplate before any Cluster that uses its outputs, so the template's check has
 // recorded it by the time the cluster's check asks. The registry lives on globalThis:
 // Pulumi may load this module more than once in that process.
-import { containsUnknown, isUnknown } from "./common";
-import { toTypeUrl, unpackParameter, packParameter } from "../anyValues";
+import { containsUnknown, isUnknown } from "../toolkit/common";
+import { toTypeUrl, unpackParameter, packParameter } from "../client/anyValues";
 import type { TemplateInfo, ParameterInfo } from "./templateLookup";
 import type { NodeSetState } from "./clusterModel";
 

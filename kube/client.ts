@@ -8,11 +8,11 @@
 // `enum` and every `x-kubernetes-*` key), so generic objects go over REST as JSON.
 import * as net from "node:net";
 import * as fs from "node:fs";
-import { retryPolicy, withRetries } from "../../provider/retry";
+import { retryPolicy, withRetries } from "../timing/retry";
 import * as https from "node:https";
 import * as http from "node:http";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { redactSecrets } from "../../provider/redact";
+import { redactSecrets } from "../client/redact";
 
 /** client-node is ESM-only; `require()` of ESM works on Node >= 20.19. Loaded lazily: it is large. */
 function clientNode(): typeof import("@kubernetes/client-node") {

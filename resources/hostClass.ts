@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, resourceArguments } from "./delegate";
-import type { ConnectionArgs } from "./connectionArgs";
+import { delegatingProvider, resourceArguments } from "../toolkit/delegate";
+import type { ConnectionArgs } from "../toolkit/connectionArgs";
 
 export interface HostClassArgs {
   /** The id template node sets name as their `hostClass` (e.g. `acme_1tib`). Changing it replaces the host class. */
@@ -14,7 +14,7 @@ export interface HostClassArgs {
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
-const provider = delegatingProvider("dist/provider/resources/hostClassProvider");
+const provider = delegatingProvider("dist/resources/hostClassProvider");
 
 /** A kind of host that template node sets are made of (`fulfillment.v1.HostClasses`). */
 export class HostClass extends pulumi.dynamic.Resource {

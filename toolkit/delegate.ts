@@ -17,13 +17,13 @@ export interface ProviderImplementation {
   delete?: pulumi.dynamic.ResourceProvider["delete"];
 }
 
-/** `implementationModule` is relative to the package root, e.g. `dist/provider/resources/clusterProvider`. */
+/** `implementationModule` is relative to the package root, e.g. `dist/resources/clusterProvider`. */
 export function delegatingProvider(implementationModule: string): pulumi.dynamic.ResourceProvider {
   const modulePath = `pulumi-fulfillment/${implementationModule}`;
   // The methods must stay self-contained: Pulumi serializes them (and modulePath) into the state.
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest) {
-      require("pulumi-fulfillment/dist/provider/resources/stackConfig").rememberStackConfig(req.config);
+      require("pulumi-fulfillment/dist/toolkit/stackConfig").rememberStackConfig(req.config);
     },
     async check(olds: unknown, news: unknown) {
       const impl = require(modulePath) as ProviderImplementation;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider, resourceArguments } from "./delegate";
-import type { ConnectionArgs } from "./connectionArgs";
+import { delegatingProvider, resourceArguments } from "../toolkit/delegate";
+import type { ConnectionArgs } from "../toolkit/connectionArgs";
 
 export interface HubArgs {
   /** The id the hub is registered under (e.g. `prod-hub-01`). Changing it replaces the hub. */
@@ -15,7 +15,7 @@ export interface HubArgs {
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
-const provider = delegatingProvider("dist/provider/resources/hubProvider");
+const provider = delegatingProvider("dist/resources/hubProvider");
 
 /** A management cluster registered with the fulfillment service (`private.v1.Hubs`). */
 export class Hub extends pulumi.dynamic.Resource {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../../provider/duration";
-import { pollUntil, WaitTimeoutError } from "../../provider/wait";
+import { formatDuration, parseDuration } from "../../timing/duration";
+import { pollUntil, WaitTimeoutError } from "../../timing/poll";
 
 describe("durations", () => {
   it("parses the forms people write", () => {

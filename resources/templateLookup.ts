@@ -1,6 +1,6 @@
 // Reading a template (by id or name) and its host types, as the server resolves them,
 // so checks at preview time and packing at create time agree with the server.
-import type { ClusterTemplate, FulfillmentApi } from "../api";
+import type { ClusterTemplate, FulfillmentApi } from "../client/api";
 import type { NodeSetState } from "./clusterModel";
 
 export interface ParameterInfo {
