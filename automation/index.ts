@@ -2,7 +2,8 @@
 export { FulfillmentStack, openStack, programForSpec, packageRoot, defaultWorkBase, StackOperationError } from "./stack";
 export type { StackOptions, FleetSpec, OperationReport } from "./stack";
 export { connectionFromEnvironment, connectionConfig, connectionForStack, type ConnectionSettings } from "./connection";
-export { renderPreviewMarkdown, renderPreviewText, PreviewCollector, type PreviewReport, type ResourcePreview, type Operation } from "./preview";
+export { renderPreviewMarkdown, renderPreviewText, PreviewCollector, type PreviewReport, type ResourcePreview } from "./preview";
+export { OPERATIONS, operationOf, type Operation } from "./operations";
 export { renderDriftMarkdown, renderDriftText, DriftCollector, type DriftReport, type DriftedResource, type DriftKind } from "./drift";
 export { ProgressReporter, formatElapsed, type LineSink, type ProgressOptions } from "./progress";
 export { SECRET, diffProperties, friendlyType, maskValue, type PropertyChange } from "./values";

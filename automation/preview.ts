@@ -3,7 +3,8 @@
 // changed properties come from comparing the step's old and new inputs, with the
 // engine's `diffs` as a hint for changes that masking hides (a secret replaced by
 // another secret) and its replace keys marking what forces a replacement.
-import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
+import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { operationOf, type Operation } from "./operations";
 import {
   PROVIDER_KEY,
   SECRET,
@@ -17,9 +18,7 @@ import {
   type PropertyChange,
 } from "./values";
 
-export type Operation = "create" | "update" | "replace" | "delete" | "same" | "read" | "import";
-
-export const OPERATIONS: readonly Operation[] = ["create", "update", "replace", "delete", "same", "read", "import"];
+export type { Operation } from "./operations";
 
 export interface ResourcePreview {
   urn: string;
@@ -43,23 +42,6 @@ export interface PreviewReport {
   /** Warnings and errors the engine or the providers reported, masked. */
   diagnostics: string[];
 }
-
-const STEP_TO_OPERATION: Partial<Record<OpType, Operation>> = {
-  same: "same",
-  create: "create",
-  update: "update",
-  delete: "delete",
-  replace: "replace",
-  "create-replacement": "replace",
-  "delete-replaced": "replace",
-  "read-replacement": "replace",
-  "discard-replaced": "replace",
-  "import-replacement": "replace",
-  read: "read",
-  import: "import",
-  discard: "delete",
-  refresh: "same",
-};
 
 const ORDER: Record<Operation, number> = { replace: 0, delete: 1, create: 2, update: 3, import: 4, read: 5, same: 6 };
 
@@ -85,7 +67,7 @@ export class PreviewCollector {
     const meta = event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;
     if (meta) {
       if (isInternalType(meta.type)) return;
-      const operation = STEP_TO_OPERATION[meta.op];
+      const operation = operationOf(meta.op);
       if (!operation) return;
       const primary = meta.op === "replace" || operation !== "replace";
       const seen = this.steps.get(meta.urn);

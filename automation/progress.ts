@@ -3,6 +3,7 @@
 // diagnostics). Every line passes the redactor; debug diagnostics are dropped outright
 // because the inline program's debug log echoes resource inputs, secrets included.
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { operationOf } from "./operations";
 import { friendlyType, isInternalType, nameFromUrn, redactLine } from "./values";
 
 export type LineSink = (line: string) => void;
@@ -55,16 +56,6 @@ const PLANNED: Partial<Record<OpType, string>> = {
   import: "would be imported",
 };
 
-const SUMMARY_OP: Partial<Record<OpType, string>> = {
-  create: "create",
-  update: "update",
-  delete: "delete",
-  replace: "replace",
-  "create-replacement": "replace",
-  "delete-replaced": "replace",
-  read: "read",
-  import: "import",
-};
 
 // Engine ANSI colour codes and the `<{%fg 1%}>` style markers of uncoloured output.
 const ANSI = /\u001b\[[0-9;]*m|<\{%[^%]*%\}>/g;
@@ -125,7 +116,7 @@ export class ProgressReporter {
       if (isInternalType(m.type) || m.op === "same") return;
       const label = `${friendlyType(m.type)} ${nameFromUrn(m.urn)}`;
       if (mode === "preview") {
-        this.done.set(m.urn, SUMMARY_OP[m.op] ?? m.op);
+        this.done.set(m.urn, operationOf(m.op) ?? m.op);
         const planned = PLANNED[m.op];
         if (planned) this.emit(`${label} ${planned}`);
         return;
@@ -139,7 +130,7 @@ export class ProgressReporter {
       const m = event.resOutputsEvent.metadata;
       if (isInternalType(m.type) || m.op === "same" || mode === "preview") return;
       const label = `${friendlyType(m.type)} ${nameFromUrn(m.urn)}`;
-      if (this.done.get(m.urn) !== "replace") this.done.set(m.urn, mode === "refresh" ? (m.op === "delete" ? "gone" : "drifted") : (SUMMARY_OP[m.op] ?? m.op));
+      if (this.done.get(m.urn) !== "replace") this.done.set(m.urn, mode === "refresh" ? (m.op === "delete" ? "gone" : "drifted") : (operationOf(m.op) ?? m.op));
       if (mode === "refresh") {
         this.emit(`${label} ${m.op === "delete" ? "is gone from the service" : "changed outside Pulumi"}`);
         return;

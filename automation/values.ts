@@ -2,6 +2,7 @@
 // the leaf-by-leaf comparison that turns old and new inputs into changed properties.
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime";
 import { redactSecrets } from "../client/redact";
+import { sameJson } from "../json/values";
 
 /** What every secret value becomes in reports and lines. */
 export const SECRET = "[secret]";
@@ -68,19 +69,7 @@ function joinPath(parent: string, key: string): string {
   return safe.startsWith('"') ? `${parent}[${safe}]` : `${parent}.${safe}`;
 }
 
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(",")}]`;
-  if (value && typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "undefined";
-}
 
-/** Deep equality for JSON-like values, key order ignored. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return stable(a) === stable(b);
-}
 
 /** Every leaf of a value as [path, value]; arrays and secrets are leaves. */
 export function leaves(value: unknown, parent = ""): Array<[string, unknown]> {
@@ -113,7 +102,7 @@ export function diffProperties(
       }
       return;
     }
-    if (sameValue(a, b)) return;
+    if (sameJson(a, b)) return;
     if (a === undefined) {
       // A whole new subtree: one change per leaf, so a PR reader sees each value.
       for (const [p, v] of leaves(b, path)) changes.push({ path: p, kind: "add", new: maskValue(v, secrets, lastKey(p) ?? key) });

@@ -3,6 +3,7 @@
 // turns them into the declared wrapper type (validating as it goes) and back into plain,
 // JSON-able values that Pulumi can store and diff.
 import { create, fromBinary, fromJson, toJson, type JsonValue } from "@bufbuild/protobuf";
+import { compact, stableStringify } from "../json/values";
 import {
   anyPack,
   BoolValueSchema,
@@ -204,15 +205,6 @@ function checkJson(value: unknown, fieldPath: string, seen: Set<object>): void {
   seen.delete(value);
 }
 
-function withoutUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutUndefined);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]),
-    );
-  }
-  return value;
-}
 
 /** Packs a plain value into the Any of the given parameter type (friendly name or URL), validating it. */
 export function packParameter(typeUrl: string, value: unknown, fieldPath: string): Any {
@@ -294,7 +286,7 @@ export function packParameter(typeUrl: string, value: unknown, fieldPath: string
     case "json": {
       if (value === undefined) fail(fieldPath, "a JSON value", type, value);
       checkJson(value, fieldPath, new Set());
-      return anyPack(ValueSchema, fromJson(ValueSchema, withoutUndefined(value) as JsonValue));
+      return anyPack(ValueSchema, fromJson(ValueSchema, compact(value) as JsonValue));
     }
   }
 }
@@ -345,14 +337,6 @@ export function unpackParameter(value: Any, fieldPath: string): unknown {
   }
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "undefined";
-}
 
 /**
  * Whether two plain values mean the same parameter value once packed: 90 and "90s" and
@@ -362,7 +346,7 @@ function canonical(value: unknown): string {
 export function parameterValuesEqual(typeUrl: string, a: unknown, b: unknown): boolean {
   const normalize = (value: unknown): string | undefined => {
     try {
-      return canonical(unpackParameter(packParameter(typeUrl, value, "value"), "value"));
+      return stableStringify(unpackParameter(packParameter(typeUrl, value, "value"), "value"));
     } catch {
       return undefined;
     }
@@ -370,7 +354,7 @@ export function parameterValuesEqual(typeUrl: string, a: unknown, b: unknown): b
   const left = normalize(a);
   const right = normalize(b);
   if (left === undefined || right === undefined) {
-    return left === undefined && right === undefined && canonical(a) === canonical(b);
+    return left === undefined && right === undefined && stableStringify(a) === stableStringify(b);
   }
   return left === right;
 }

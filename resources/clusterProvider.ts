@@ -14,7 +14,7 @@ import { parseDuration } from "../timing/duration";
 import { canonicalCidr } from "../client/cidr";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
 import { apiFor } from "../client/api";
-import { checkFailure, compact, containsUnknown, errorMessage, initFailure, isUnknown, progress, validateInputs } from "../toolkit/common";
+import { checkFailure, compact, containsUnknown, errorMessage, initFailure, isUnknown, progress, parseInputs, validateInputs } from "../toolkit/common";
 import {
   DEFAULT_TIMEOUTS,
   clusterInputsSchema,
@@ -33,12 +33,6 @@ import { plannedTemplate } from "./plannedTemplates";
 import { lookupHostTypeId, lookupTemplate, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
 export { pendingHintAfterMs } from "./clusterWaits";
-
-function parse(news: unknown): ClusterInputs {
-  const { value, failures } = validateInputs(clusterInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
-  return value;
-}
 
 function timeoutMs(inputs: ClusterInputs, kind: keyof typeof DEFAULT_TIMEOUTS): number {
   return parseDuration(inputs.timeouts?.[kind] ?? DEFAULT_TIMEOUTS[kind], `timeouts.${kind}`);
@@ -241,7 +235,7 @@ async function adopt(id: string, inputs: ClusterInputs, news: Record<string, unk
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(clusterInputsSchema, news);
   if (inputs.adoptId) return adopt(inputs.adoptId, inputs, news);
   const api = await apiForInputs(inputs);
   const template = await lookupTemplate(api, inputs.template);
@@ -349,7 +343,7 @@ function networkView(declared: NonNullable<ClusterInputs["network"]>, stored: { 
 }
 
 export async function update(id: string, olds: ClusterOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(clusterInputsSchema, news);
   const api = await apiForInputs(inputs);
   const label = displayName(inputs, id);
   const changes = diffCluster(olds, inputs, equalByType(olds.parameterTypes ?? {})).changed;

@@ -9,7 +9,7 @@ import { friendlyTypeName, packParameter, parameterValuesEqual, toTypeUrl } from
 import { isAlreadyExists } from "../client/errors";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
 import { recordPlannedTemplate } from "./plannedTemplates";
-import { checkFailure, compact, connectionSchema, containsUnknown, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "../toolkit/common";
+import { checkFailure, compact, connectionSchema, containsUnknown, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 const parameterSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "parameter names use lowercase letters, digits and '_' (e.g. 'pull_secret')" }),
@@ -44,9 +44,8 @@ export const templateInputsSchema = z.object({
 export type TemplateInputs = z.infer<typeof templateInputsSchema>;
 type ParameterInput = NonNullable<TemplateInputs["parameters"]>[number];
 
-function parse(news: unknown): TemplateInputs {
-  const { value, failures } = validateInputs(templateInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
+function parseTemplateInputs(news: unknown): TemplateInputs {
+  const value = parseInputs(templateInputsSchema, news);
   const duplicates = (value.parameters ?? []).map((p) => p.name).filter((n, i, all) => all.indexOf(n) !== i);
   if (duplicates.length) throw new Error(`parameters: '${duplicates[0]}' is declared more than once`);
   return value;
@@ -142,7 +141,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   const { value, failures } = validateInputs(templateInputsSchema, news);
   if (!value) return { inputs: news, failures };
   try {
-    parse(news);
+    parseTemplateInputs(news);
     toMessage(value);
   } catch (error) {
     const reason = (error as Error).message;
@@ -169,7 +168,7 @@ export async function diff(_id: string, olds: TemplateInputs, news: TemplateInpu
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parse(news);
+  const inputs = parseTemplateInputs(news);
   if (inputs.adoptId) {
     if (inputs.adoptId !== inputs.templateId) throw new Error(`import: the template id to adopt ('${inputs.adoptId}') must equal templateId ('${inputs.templateId}')`);
     const current = await read(inputs.templateId, inputs);
@@ -202,7 +201,7 @@ export async function read(id: string, props: Partial<TemplateInputs>): Promise<
 }
 
 export async function update(id: string, olds: TemplateInputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parse(news);
+  const inputs = parseTemplateInputs(news);
   const paths = changedPaths(olds, inputs);
   if (paths.length === 0) return { outs: { ...olds, ...inputs } };
   const api = await apiForInputs(inputs);

@@ -7,7 +7,7 @@ import type { HostType } from "../client/api";
 import type { HostTypeField } from "../client/api/api";
 import { isAlreadyExists } from "../client/errors";
 import { apiForInputs } from "../toolkit/connect";
-import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "../toolkit/common";
+import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 export const hostClassInputsSchema = z.object({
   hostClassId: z
@@ -23,12 +23,6 @@ export const hostClassInputsSchema = z.object({
   adoptId: z.string().min(1).optional(),
 });
 export type HostClassInputs = z.infer<typeof hostClassInputsSchema>;
-
-function parse(news: unknown): HostClassInputs {
-  const { value, failures } = validateInputs(hostClassInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
-  return value;
-}
 
 function toHostType(inputs: HostClassInputs): HostType {
   return {
@@ -74,7 +68,7 @@ export async function diff(_id: string, olds: HostClassInputs, news: HostClassIn
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(hostClassInputsSchema, news);
   if (inputs.adoptId) {
     if (inputs.adoptId !== inputs.hostClassId) {
       throw new Error(`import: the host class id to adopt ('${inputs.adoptId}') must equal hostClassId ('${inputs.hostClassId}')`);
@@ -109,7 +103,7 @@ export async function read(id: string, props: Partial<HostClassInputs>): Promise
 }
 
 export async function update(id: string, olds: HostClassInputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(hostClassInputsSchema, news);
   const paths = changedPaths(olds, inputs);
   if (paths.length === 0) return { outs: { ...olds, ...inputs } };
   const api = await apiForInputs(inputs);

@@ -7,7 +7,7 @@ import type { Hub } from "../client/api";
 import type { HubField } from "../client/api/api";
 import { isAlreadyExists } from "../client/errors";
 import { apiForInputs } from "../toolkit/connect";
-import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, validateInputs } from "../toolkit/common";
+import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 const kubeconfigSchema = z
   .string({ message: "pass the kubeconfig's content (YAML text), not a path; e.g. fs.readFileSync(path, 'utf8')" })
@@ -50,12 +50,6 @@ export interface HubOutputs extends HubInputs {
   creationTimestamp: string;
 }
 
-function parse(news: unknown): HubInputs {
-  const { value, failures } = validateInputs(hubInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
-  return value;
-}
-
 function toOutputs(inputs: HubInputs, hub: Hub): HubOutputs {
   return compact({
     ...inputs,
@@ -90,7 +84,7 @@ export async function diff(_id: string, olds: HubOutputs, news: HubInputs): Prom
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(hubInputsSchema, news);
   if (inputs.adoptId) {
     if (inputs.adoptId !== inputs.hubId) throw new Error(`import: the hub id to adopt ('${inputs.adoptId}') must equal hubId ('${inputs.hubId}')`);
     const current = await read(inputs.hubId, inputs);
@@ -124,7 +118,7 @@ export async function read(id: string, props: Partial<HubOutputs>): Promise<pulu
 }
 
 export async function update(id: string, olds: HubOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(hubInputsSchema, news);
   const fields: HubField[] = [];
   if (inputs.kubeconfig !== olds.kubeconfig) fields.push("kubeconfig");
   if (inputs.namespace !== olds.namespace) fields.push("namespace");

@@ -1,9 +1,12 @@
 // Helpers shared by the resource implementations (loaded inside the provider process).
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime";
 import { connectionInputSchema } from "../client/connection";
 
-import { unknownValue } from "@pulumi/pulumi/runtime";
+import { compact } from "../json/values";
+
+export { compact, sameJson, stableStringify } from "../json/values";
 
 /** The engine's placeholder for a value not known until apply (preview of new resources). */
 export const UNKNOWN: string = unknownValue;
@@ -49,6 +52,13 @@ export function validateInputs<T>(
   return { failures };
 }
 
+/** Inputs the engine already checked, parsed again for create/update/diff: a failure here is a bug or a hand-edited state. */
+export function parseInputs<T>(schema: z.ZodType<T>, inputs: unknown): T {
+  const { value, failures } = validateInputs(schema, inputs);
+  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
+  return value;
+}
+
 /**
  * A check failure whose reason names the field itself. `property` stays empty on purpose: for
  * a failure with a property the engine prints "property X value {V} has a problem", V being
@@ -59,16 +69,6 @@ export function checkFailure(reason: string): pulumi.dynamic.CheckFailure {
   return { property: "", reason };
 }
 
-/** Removes undefined values (Pulumi's Struct conversion rejects them). */
-export function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(compact) as T;
-  if (value && typeof value === "object" && !(value instanceof Uint8Array)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
-    return out as T;
-  }
-  return value;
-}
 
 export const connectionSchema = connectionInputSchema.optional();
 
@@ -98,21 +98,6 @@ export function errorMessage(error: unknown): string {
 /** Progress lines from a provider reach the engine's diagnostics (and `pulumi up`'s output) through stdout. */
 export function progress(kind: string, name: string, line: string): void {
   process.stdout.write(`${kind} ${name}: ${line}\n`);
-}
-
-export function sameJson(a: unknown, b: unknown): boolean {
-  return stableStringify(a) === stableStringify(b);
-}
-
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "undefined";
 }
 
 export const labelsSchema = z

@@ -5,7 +5,7 @@
 // namespace (SelfSubjectAccessReviews). Nothing is created in the cluster.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compact, containsUnknown, progress, sameJson, validateInputs } from "../../toolkit/common";
+import { compact, containsUnknown, progress, sameJson, parseInputs, validateInputs } from "../../toolkit/common";
 import {
   canI,
   clusterEndpoint,
@@ -49,12 +49,6 @@ export interface KubeconfigOutputs extends KubeconfigInputs {
   /** Who the kubeconfig authenticates as, e.g. system:serviceaccount:cloudkit-orders:fulfillment-hub. */
   username: string;
   sizeBytes: number;
-}
-
-function parse(news: unknown): KubeconfigInputs {
-  const { value, failures } = validateInputs(kubeconfigInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
-  return value;
 }
 
 export function buildKubeconfig(inputs: KubeconfigInputs): string {
@@ -128,7 +122,7 @@ export async function diff(_id: string, olds: KubeconfigOutputs, news: Kubeconfi
 }
 
 async function build(news: Record<string, unknown>, id: string): Promise<KubeconfigOutputs> {
-  const inputs = parse(news);
+  const inputs = parseInputs(kubeconfigInputsSchema, news);
   const kubeconfig = buildKubeconfig(inputs);
   const username = await verifyKubeconfig(kubeconfig, inputs.accessChecks ?? [], [inputs.adminKubeconfig, inputs.token]);
   progress("HubKubeconfig", id, `verified: authenticates as '${username}' (${Buffer.byteLength(kubeconfig)} bytes)`);

@@ -21,7 +21,7 @@
 import { pollUntil } from "../../timing/poll";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compact, containsUnknown, initFailure, progress, sameJson, validateInputs } from "../../toolkit/common";
+import { compact, containsUnknown, initFailure, progress, sameJson, parseInputs, validateInputs } from "../../toolkit/common";
 import { FIELD_MANAGER, isNotFound, kubeRequest, loadKubeconfig, type KubeContext } from "../../kube/client";
 
 export const KINDS = {
@@ -109,12 +109,6 @@ export interface ObjectOutputs extends ObjectInputs {
   token?: string;
   /** The object existed before this resource (ifExists adopt or skip): deleting the resource leaves it. */
   preexisting?: boolean;
-}
-
-function parse(news: unknown): ObjectInputs {
-  const { value, failures } = validateInputs(objectInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
-  return value;
 }
 
 export function objectPath(kind: Kind, name?: string, namespace?: string): string {
@@ -318,7 +312,7 @@ export async function diff(_id: string, olds: ObjectOutputs, news: ObjectInputs)
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(objectInputsSchema, news);
   const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
   const existing = await get(ctx, inputs);
   const id = objectId(inputs);
@@ -381,7 +375,7 @@ export async function read(id: string, props: Partial<ObjectOutputs>): Promise<p
 }
 
 export async function update(id: string, olds: ObjectOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(objectInputsSchema, news);
   const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
   let preexisting = olds.preexisting === true;
   if (preexisting && inputs.ifExists === "skip") {

@@ -9,7 +9,7 @@
 //   alone just records it.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compact, containsUnknown, progress, sameJson, validateInputs } from "../../toolkit/common";
+import { compact, containsUnknown, progress, sameJson, parseInputs, validateInputs } from "../../toolkit/common";
 import { parseDuration } from "../../timing/duration";
 import { isNotFound, kubeRequest, loadKubeconfig, retrying, type KubeContext } from "../../kube/client";
 
@@ -47,12 +47,6 @@ export interface TokenOutputs extends TokenInputs {
   issuedAt: string;
   expiry: string;
   renewalDue: boolean;
-}
-
-function parse(news: unknown): TokenInputs {
-  const { value, failures } = validateInputs(tokenInputsSchema, news);
-  if (!value) throw new Error(failures.map((f) => f.reason).join("; "));
-  return value;
 }
 
 /** Why the token held in `olds` must be replaced by a new one now, or undefined. */
@@ -129,7 +123,7 @@ export async function diff(_id: string, olds: TokenOutputs, news: TokenInputs): 
 }
 
 export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(tokenInputsSchema, news);
   const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
   const token = await requestToken(ctx, inputs);
   const id = `${inputs.namespace}/${inputs.serviceAccountName}`;
@@ -151,7 +145,7 @@ export async function read(id: string, props: Partial<TokenOutputs>): Promise<pu
 }
 
 export async function update(id: string, olds: TokenOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parse(news);
+  const inputs = parseInputs(tokenInputsSchema, news);
   const reason = tokenShapeChanged(olds, inputs).length > 0 ? "its inputs changed" : renewalReason(olds, Date.now(), inputs.renewBefore);
   if (!reason) return { outs: { ...olds, ...inputs, renewalDue: false } };
   const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
