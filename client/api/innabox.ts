@@ -12,9 +12,10 @@ import { Clusters as PrivateClusters } from "../../proto/gen/private/v1/clusters
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
-import type { ClusterChanges, ClusterCreate, FulfillmentApi, HostTypeField, HubField, TemplateField } from "./api";
+import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
 import type { Cluster, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
-import { adminOnly, conditions, deleted, nameFilter, objectMeta, orUndefined, packedValues, stateName, typedValue, typedValues } from "./mapping";
+import { clusterReadCalls, objectCalls } from "./objectCalls";
+import { clusterUpdate, conditions, HOST_TYPE_PATHS, parameterDefinitions, parameterMessages, TEMPLATE_PATHS, objectMeta, packedValues, stateName, typedValues } from "./mapping";
 
 function nodeSets(map: Record<string, { hostClass: string; size: number }> | undefined): Record<string, NodeSet> {
   const out: Record<string, NodeSet> = {};
@@ -50,10 +51,7 @@ function template(message: TemplateMessage): ClusterTemplate {
     metadata: objectMeta(message.metadata ? { ...message.metadata, finalizers: [] } : undefined),
     title: message.title,
     description: message.description,
-    parameters: message.parameters.map((p) => {
-      const value = typedValue(p.default, `template ${message.id} parameter ${p.name} default`);
-      return { name: p.name, title: p.title, description: p.description, required: p.required, typeUrl: p.type, ...(value ? { default: value } : {}) };
-    }),
+    parameters: parameterDefinitions(message.id, message.parameters),
     nodeSets: nodeSets(message.nodeSets),
   };
 }
@@ -64,14 +62,7 @@ function templateMessage(t: ClusterTemplate) {
     metadata: { name: t.metadata.name, labels: t.metadata.labels },
     title: t.title,
     description: t.description,
-    parameters: t.parameters.map((p) => ({
-      name: p.name,
-      title: p.title,
-      description: p.description,
-      required: p.required,
-      type: p.typeUrl,
-      ...(p.default ? { default: packedValues({ [p.name]: p.default }, "parameters")[p.name] } : {}),
-    })),
+    parameters: parameterMessages(t.parameters),
     nodeSets: toWireNodeSets(t.nodeSets),
   };
 }
@@ -83,6 +74,10 @@ const hostType = (message: HostClassMessage): HostType => ({
   description: message.description,
 });
 
+const hostClassMessage = (h: HostType) => ({ id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, title: h.title, description: h.description });
+
+const hubMessage = (h: Hub) => ({ id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, kubeconfig: Buffer.from(h.kubeconfig, "utf8"), namespace: h.namespace });
+
 const hub = (message: HubMessage): Hub => ({
   id: message.id,
   metadata: objectMeta(message.metadata),
@@ -90,47 +85,15 @@ const hub = (message: HubMessage): Hub => ({
   namespace: message.namespace,
 });
 
-const TEMPLATE_PATHS: Record<TemplateField, string> = {
-  title: "title",
-  description: "description",
-  parameters: "parameters",
-  nodeSets: "node_sets",
-  name: "metadata.name",
-  labels: "metadata.labels",
-};
-const HOST_TYPE_PATHS: Record<HostTypeField, string> = { title: "title", description: "description", name: "metadata.name", labels: "metadata.labels" };
 const HUB_PATHS: Record<HubField, string> = { kubeconfig: "kubeconfig", namespace: "namespace", name: "metadata.name", labels: "metadata.labels" };
 
-function clusterUpdate(id: string, changes: ClusterChanges): { object: Record<string, unknown>; paths: string[] } {
-  const paths: string[] = [];
-  const metadata: Record<string, unknown> = {};
-  const object: Record<string, unknown> = { id };
-  if (changes.name !== undefined) {
-    paths.push("metadata.name");
-    metadata.name = changes.name;
-  }
-  if (changes.labels !== undefined) {
-    paths.push("metadata.labels");
-    metadata.labels = changes.labels;
-  }
-  if (changes.nodeSets !== undefined) {
-    // Always the whole map with the stored host class ids: a node set whose host class is
-    // empty or a name counts as a change of the (immutable) host class.
-    paths.push("spec.node_sets");
-    object.spec = { nodeSets: toWireNodeSets(changes.nodeSets) };
-  }
-  if (changes.releaseImage !== undefined) throw new Error("releaseImage: the innabox generation (fulfillment.v1) has no release image; upgrades need the osac generation");
-  if (Object.keys(metadata).length) object.metadata = metadata;
-  return { object, paths };
-}
 
 export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
   return {
     generation: "innabox",
     pushesChangesAfterReady: false,
     clusters: {
-      get: (id) => orUndefined(async () => cluster((await client.call(Clusters.method.get, { id }, { objectId: id })).object!)),
-      hubOf: (id) => adminOnly(async () => (await client.call(PrivateClusters.method.get, { id }, { objectId: id })).object?.status?.hub ?? "", ""),
+      ...clusterReadCalls(client, { public: Clusters.method, private: PrivateClusters.method }, cluster),
       async create(c: ClusterCreate) {
         if (c.spec.pullSecret !== undefined || c.spec.sshPublicKey !== undefined || c.spec.releaseImage !== undefined || c.spec.network || c.spec.catalogItem || c.spec.networkAttachment) {
           throw new Error("the innabox generation (fulfillment.v1) has no pullSecret, sshPublicKey, releaseImage, network, catalogItem or networkAttachment");
@@ -149,69 +112,15 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
         return response.object ? cluster(response.object) : undefined;
       },
       async update(id, changes) {
-        const { object, paths } = clusterUpdate(id, changes);
+        if (changes.releaseImage !== undefined) throw new Error("releaseImage: the innabox generation (fulfillment.v1) has no release image; upgrades need the osac generation");
+        const { object, paths } = clusterUpdate(id, changes, toWireNodeSets);
         if (!paths.length) return undefined;
         const response = await client.call(Clusters.method.update, { object, updateMask: { paths } }, { objectId: id });
         return response.object ? cluster(response.object) : undefined;
       },
-      delete: (id) => deleted(() => client.call(Clusters.method.delete, { id }, { objectId: id })),
-      kubeconfig: async (id) => (await client.call(Clusters.method.getKubeconfig, { id }, { objectId: id })).kubeconfig,
-      password: async (id) => (await client.call(Clusters.method.getPassword, { id }, { objectId: id })).password,
     },
-    templates: {
-      get: (id) => orUndefined(async () => template((await client.call(ClusterTemplates.method.get, { id }, { objectId: id })).object!)),
-      listByName: async (name) => (await client.call(ClusterTemplates.method.list, { filter: nameFilter(name) })).items.map(template),
-      create: async (t) => template((await client.call(ClusterTemplates.method.create, { object: templateMessage(t) }, { objectId: t.id, idempotent: false })).object!),
-      update: async (t, fields) =>
-        template((await client.call(ClusterTemplates.method.update, { object: templateMessage(t), updateMask: { paths: fields.map((f) => TEMPLATE_PATHS[f]) } }, { objectId: t.id })).object!),
-      delete: (id) => deleted(() => client.call(ClusterTemplates.method.delete, { id }, { objectId: id })),
-    },
-    hostTypes: {
-      get: (id) => orUndefined(async () => hostType((await client.call(HostClasses.method.get, { id }, { objectId: id })).object!)),
-      listByName: async (name) => (await client.call(HostClasses.method.list, { filter: nameFilter(name) })).items.map(hostType),
-      create: async (h) =>
-        hostType(
-          (await client.call(HostClasses.method.create, { object: { id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, title: h.title, description: h.description } }, { objectId: h.id, idempotent: false })).object!,
-        ),
-      update: async (h, fields) =>
-        hostType(
-          (
-            await client.call(
-              HostClasses.method.update,
-              { object: { id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, title: h.title, description: h.description }, updateMask: { paths: fields.map((f) => HOST_TYPE_PATHS[f]) } },
-              { objectId: h.id },
-            )
-          ).object!,
-        ),
-      delete: (id) => deleted(() => client.call(HostClasses.method.delete, { id }, { objectId: id })),
-    },
-    hubs: {
-      get: (id) => orUndefined(async () => hub((await client.call(Hubs.method.get, { id }, { objectId: id })).object!)),
-      list: async () => (await client.call(Hubs.method.list, {})).items.map(hub),
-      create: async (h) =>
-        hub(
-          (
-            await client.call(
-              Hubs.method.create,
-              { object: { id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, kubeconfig: Buffer.from(h.kubeconfig, "utf8"), namespace: h.namespace } },
-              { objectId: h.id, idempotent: false },
-            )
-          ).object!,
-        ),
-      update: async (h, fields) =>
-        hub(
-          (
-            await client.call(
-              Hubs.method.update,
-              {
-                object: { id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, kubeconfig: Buffer.from(h.kubeconfig, "utf8"), namespace: h.namespace },
-                updateMask: { paths: fields.map((f) => HUB_PATHS[f]) },
-              },
-              { objectId: h.id },
-            )
-          ).object!,
-        ),
-      delete: (id) => deleted(() => client.call(Hubs.method.delete, { id }, { objectId: id })),
-    },
+    templates: objectCalls(client, { read: ClusterTemplates.method, write: ClusterTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
+    hostTypes: objectCalls(client, { read: HostClasses.method, write: HostClasses.method, toDomain: hostType, toWire: hostClassMessage, paths: HOST_TYPE_PATHS }),
+    hubs: objectCalls(client, { read: Hubs.method, write: Hubs.method, toDomain: hub, toWire: hubMessage, paths: HUB_PATHS }),
   };
 }

@@ -4,7 +4,8 @@ import * as grpc from "@grpc/grpc-js";
 import { timestampDate, type Any, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { packParameter, unpackParameter } from "../anyValues";
 import { grpcCode, isNotFound } from "../errors";
-import type { ClusterStateName, Condition, ObjectMeta, TypedValue } from "./domain";
+import type { ClusterChanges, HostTypeField, TemplateField } from "./api";
+import type { ClusterStateName, Condition, NodeSet, ObjectMeta, ParameterDefinition, TypedValue } from "./domain";
 
 const STATE_NAMES: Record<number, ClusterStateName> = {
   0: "UNSPECIFIED",
@@ -115,3 +116,78 @@ export async function adminOnly<T>(read: () => Promise<T>, absent: T): Promise<T
 }
 
 export const nameFilter = (name: string) => `this.metadata.name == '${name.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/** Template fields and their mask paths: the same in both generations. */
+export const TEMPLATE_PATHS: Record<TemplateField, string> = {
+  title: "title",
+  description: "description",
+  parameters: "parameters",
+  nodeSets: "node_sets",
+  name: "metadata.name",
+  labels: "metadata.labels",
+};
+export const HOST_TYPE_PATHS: Record<HostTypeField, string> = { title: "title", description: "description", name: "metadata.name", labels: "metadata.labels" };
+
+/**
+ * A cluster Update's object and mask. Node sets always go as the whole map with the stored
+ * host type ids: a `spec.node_sets.<key>.size` path would clear the stored host type (osac),
+ * and a host type that is empty or a name counts as a change of the immutable host type.
+ */
+export function clusterUpdate(
+  id: string,
+  changes: ClusterChanges,
+  toWireNodeSets: (map: Record<string, NodeSet>) => object,
+): { object: Record<string, unknown>; paths: string[] } {
+  const paths: string[] = [];
+  const metadata: Record<string, unknown> = {};
+  const spec: Record<string, unknown> = {};
+  if (changes.name !== undefined) {
+    paths.push("metadata.name");
+    metadata.name = changes.name;
+  }
+  if (changes.labels !== undefined) {
+    paths.push("metadata.labels");
+    metadata.labels = changes.labels;
+  }
+  if (changes.nodeSets !== undefined) {
+    paths.push("spec.node_sets");
+    spec.nodeSets = toWireNodeSets(changes.nodeSets);
+  }
+  if (changes.releaseImage !== undefined) {
+    paths.push("spec.release_image");
+    spec.releaseImage = changes.releaseImage;
+  }
+  const object: Record<string, unknown> = { id };
+  if (Object.keys(metadata).length) object.metadata = metadata;
+  if (Object.keys(spec).length) object.spec = spec;
+  return { object, paths };
+}
+
+interface ParameterMessage {
+  name: string;
+  title: string;
+  description: string;
+  required: boolean;
+  type: string;
+  default?: Any;
+}
+
+/** A template's parameter definitions, read from either generation's message. */
+export function parameterDefinitions(templateId: string, list: readonly ParameterMessage[]): ParameterDefinition[] {
+  return list.map((p) => {
+    const value = typedValue(p.default, `template ${templateId} parameter ${p.name} default`);
+    return { name: p.name, title: p.title, description: p.description, required: p.required, typeUrl: p.type, ...(value ? { default: value } : {}) };
+  });
+}
+
+/** The parameter definitions as either generation's message takes them. */
+export function parameterMessages(parameters: readonly ParameterDefinition[]) {
+  return parameters.map((p) => ({
+    name: p.name,
+    title: p.title,
+    description: p.description,
+    required: p.required,
+    type: p.typeUrl,
+    ...(p.default ? { default: packedValues({ [p.name]: p.default }, "parameters")[p.name] } : {}),
+  }));
+}

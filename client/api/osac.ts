@@ -18,9 +18,10 @@ import type { HostType as PrivateHostTypeMessage } from "../../proto/gen/osac/pr
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
-import type { ClusterChanges, ClusterCreate, FulfillmentApi, HostTypeField, HubField, TemplateField } from "./api";
+import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
 import type { Cluster, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
-import { adminOnly, conditions, deleted, nameFilter, objectMeta, orUndefined, packedValues, stateName, typedValue, typedValues } from "./mapping";
+import { clusterReadCalls, objectCalls } from "./objectCalls";
+import { clusterUpdate, conditions, HOST_TYPE_PATHS, parameterDefinitions, parameterMessages, TEMPLATE_PATHS, objectMeta, packedValues, stateName, typedValues } from "./mapping";
 
 /** What the server returns instead of a cluster's pull secret. */
 export const REDACTED_PULL_SECRET = "***";
@@ -76,10 +77,7 @@ function template(message: TemplateMessage | PrivateTemplateMessage): ClusterTem
     metadata: objectMeta(message.metadata ? { finalizers: [], ...message.metadata } : undefined),
     title: message.title,
     description: message.description,
-    parameters: message.parameters.map((p) => {
-      const value = typedValue(p.default, `template ${message.id} parameter ${p.name} default`);
-      return { name: p.name, title: p.title, description: p.description, required: p.required, typeUrl: p.type, ...(value ? { default: value } : {}) };
-    }),
+    parameters: parameterDefinitions(message.id, message.parameters),
     nodeSets: nodeSets(message.nodeSets),
   };
   const defaults = message.specDefaults;
@@ -99,14 +97,7 @@ function templateMessage(t: ClusterTemplate) {
     metadata: { name: t.metadata.name, labels: t.metadata.labels, ...(t.metadata.project ? { project: t.metadata.project } : {}) },
     title: t.title,
     description: t.description,
-    parameters: t.parameters.map((p) => ({
-      name: p.name,
-      title: p.title,
-      description: p.description,
-      required: p.required,
-      type: p.typeUrl,
-      ...(p.default ? { default: packedValues({ [p.name]: p.default }, "parameters")[p.name] } : {}),
-    })),
+    parameters: parameterMessages(t.parameters),
     nodeSets: toWireNodeSets(t.nodeSets),
   };
 }
@@ -133,51 +124,15 @@ const hubMessage = (h: Hub) => ({
   spec: { kubeconfig: Buffer.from(h.kubeconfig, "utf8"), namespace: h.namespace },
 });
 
-const TEMPLATE_PATHS: Record<TemplateField, string> = {
-  title: "title",
-  description: "description",
-  parameters: "parameters",
-  nodeSets: "node_sets",
-  name: "metadata.name",
-  labels: "metadata.labels",
-};
-const HOST_TYPE_PATHS: Record<HostTypeField, string> = { title: "title", description: "description", name: "metadata.name", labels: "metadata.labels" };
 const HUB_PATHS: Record<HubField, string> = { kubeconfig: "spec.kubeconfig", namespace: "spec.namespace", name: "metadata.name", labels: "metadata.labels" };
 
-function clusterUpdate(id: string, changes: ClusterChanges): { object: Record<string, unknown>; paths: string[] } {
-  const paths: string[] = [];
-  const metadata: Record<string, unknown> = {};
-  const spec: Record<string, unknown> = {};
-  if (changes.name !== undefined) {
-    paths.push("metadata.name");
-    metadata.name = changes.name;
-  }
-  if (changes.labels !== undefined) {
-    paths.push("metadata.labels");
-    metadata.labels = changes.labels;
-  }
-  if (changes.nodeSets !== undefined) {
-    // The whole map: `spec.node_sets.<key>.size` would clear the stored host type.
-    paths.push("spec.node_sets");
-    spec.nodeSets = toWireNodeSets(changes.nodeSets);
-  }
-  if (changes.releaseImage !== undefined) {
-    paths.push("spec.release_image");
-    spec.releaseImage = changes.releaseImage;
-  }
-  const object: Record<string, unknown> = { id };
-  if (Object.keys(metadata).length) object.metadata = metadata;
-  if (Object.keys(spec).length) object.spec = spec;
-  return { object, paths };
-}
 
 export function osacApi(client: FulfillmentClient): FulfillmentApi {
   return {
     generation: "osac",
     pushesChangesAfterReady: true,
     clusters: {
-      get: (id) => orUndefined(async () => cluster((await client.call(Clusters.method.get, { id }, { objectId: id })).object!)),
-      hubOf: (id) => adminOnly(async () => (await client.call(PrivateClusters.method.get, { id }, { objectId: id })).object?.status?.hub ?? "", ""),
+      ...clusterReadCalls(client, { public: Clusters.method, private: PrivateClusters.method }, cluster),
       async create(c: ClusterCreate) {
         const spec = c.spec;
         const response = await client.call(
@@ -209,39 +164,16 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
         return response.object ? cluster(response.object) : undefined;
       },
       async update(id, changes, options = {}) {
-        const { object, paths } = clusterUpdate(id, changes);
+        const { object, paths } = clusterUpdate(id, changes, toWireNodeSets);
         if (!paths.length) return undefined;
         const locked = options.lockVersion !== undefined;
         if (locked) object.metadata = { ...((object.metadata as object | undefined) ?? {}), version: options.lockVersion };
         const response = await client.call(Clusters.method.update, { object, updateMask: { paths }, lock: locked }, { objectId: id });
         return response.object ? cluster(response.object) : undefined;
       },
-      delete: (id) => deleted(() => client.call(Clusters.method.delete, { id }, { objectId: id })),
-      kubeconfig: async (id) => (await client.call(Clusters.method.getKubeconfig, { id }, { objectId: id })).kubeconfig,
-      password: async (id) => (await client.call(Clusters.method.getPassword, { id }, { objectId: id })).password,
     },
-    templates: {
-      get: (id) => orUndefined(async () => template((await client.call(ClusterTemplates.method.get, { id }, { objectId: id })).object!)),
-      listByName: async (name) => (await client.call(ClusterTemplates.method.list, { filter: nameFilter(name) })).items.map(template),
-      create: async (t) => template((await client.call(PrivateTemplates.method.create, { object: templateMessage(t) }, { objectId: t.id, idempotent: false })).object!),
-      update: async (t, fields) =>
-        template((await client.call(PrivateTemplates.method.update, { object: templateMessage(t), updateMask: { paths: fields.map((f) => TEMPLATE_PATHS[f]) } }, { objectId: t.id })).object!),
-      delete: (id) => deleted(() => client.call(PrivateTemplates.method.delete, { id }, { objectId: id })),
-    },
-    hostTypes: {
-      get: (id) => orUndefined(async () => hostType((await client.call(HostTypes.method.get, { id }, { objectId: id })).object!)),
-      listByName: async (name) => (await client.call(HostTypes.method.list, { filter: nameFilter(name) })).items.map(hostType),
-      create: async (h) => hostType((await client.call(PrivateHostTypes.method.create, { object: hostTypeMessage(h) }, { objectId: h.id, idempotent: false })).object!),
-      update: async (h, fields) =>
-        hostType((await client.call(PrivateHostTypes.method.update, { object: hostTypeMessage(h), updateMask: { paths: fields.map((f) => HOST_TYPE_PATHS[f]) } }, { objectId: h.id })).object!),
-      delete: (id) => deleted(() => client.call(PrivateHostTypes.method.delete, { id }, { objectId: id })),
-    },
-    hubs: {
-      get: (id) => orUndefined(async () => hub((await client.call(Hubs.method.get, { id }, { objectId: id })).object!)),
-      list: async () => (await client.call(Hubs.method.list, {})).items.map(hub),
-      create: async (h) => hub((await client.call(Hubs.method.create, { object: hubMessage(h) }, { objectId: h.id, idempotent: false })).object!),
-      update: async (h, fields) => hub((await client.call(Hubs.method.update, { object: hubMessage(h), updateMask: { paths: fields.map((f) => HUB_PATHS[f]) } }, { objectId: h.id })).object!),
-      delete: (id) => deleted(() => client.call(Hubs.method.delete, { id }, { objectId: id })),
-    },
+    templates: objectCalls(client, { read: ClusterTemplates.method, write: PrivateTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
+    hostTypes: objectCalls(client, { read: HostTypes.method, write: PrivateHostTypes.method, toDomain: hostType, toWire: hostTypeMessage, paths: HOST_TYPE_PATHS }),
+    hubs: objectCalls(client, { read: Hubs.method, write: Hubs.method, toDomain: hub, toWire: hubMessage, paths: HUB_PATHS }),
   };
 }
