@@ -34,7 +34,7 @@ afterAll(() => {
 describe("retries", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
   });
   afterAll(async () => sim?.stop());
 
@@ -104,7 +104,7 @@ describe("restart with a state file", () => {
   let dir: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-restart-"));
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", stateFile: path.join(dir, "state.json"), controllerDelayMs: 5 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", stateFile: path.join(dir, "state.json"), controllerDelayMs: 5 });
   });
   afterAll(async () => {
     await sim?.stop();
@@ -157,7 +157,7 @@ describe("restart with a state file", () => {
 describe("deadlines", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
   });
   afterEach(() => sim.faults.setLatencyMs(0));
   afterAll(async () => sim?.stop());
@@ -201,7 +201,7 @@ describe("deadlines", () => {
 describe("clientFor and close", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 5 });
   });
   afterAll(async () => {
     closeAllClients();

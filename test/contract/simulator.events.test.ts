@@ -28,7 +28,7 @@ let sim: Simulator;
 let api: RawClient;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startSimulator({ api: "innabox",
     auth: { adminTokens: [ADMIN], clientTokens: [CLIENT] },
     seed: false,
     controllerDelayMs: 20,
@@ -321,7 +321,7 @@ describe("auth (the real deployment allows Watch to admins only)", () => {
   });
 
   test("in guest mode (no tokens) everyone may watch", async () => {
-    const guest = await startSimulator({ seed: false });
+    const guest = await startSimulator({ api: "innabox", seed: false });
     const client = new grpc.Client(guest.address, grpc.credentials.createInsecure());
     const raw = new RawClient(guest.address);
     try {
@@ -341,7 +341,7 @@ describe("auth (the real deployment allows Watch to admins only)", () => {
 
 describe("stream end", () => {
   test("stopping the simulator ends open watches with UNAVAILABLE at once", async () => {
-    const doomed = await startSimulator({ seed: false });
+    const doomed = await startSimulator({ api: "innabox", seed: false });
     const client = new grpc.Client(doomed.address, grpc.credentials.createInsecure());
     try {
       const watch = new Watcher(client, undefined, null);
