@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const envVars = pulumiEnvironment({ backendUrl: `file://${backend}`, passphrase: "bench" });
   const command = await pulumiCommand();
   const timings: Timings = { readyAt: new Map(), noticedAt: new Map(), completedAt: new Map() };
-  const sim: Simulator = await startSimulator({ seed: "catalog", hubs: "simulated",
+  const sim: Simulator = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated",
     provisioningDelayMs: PROVISIONING_S * 1000,
     deletionDelayMs: 200,
     log: (line) => {

@@ -8,15 +8,16 @@ import { startSimulator, type SimulatorOptions } from "./index";
 import { parseDuration } from "../timing/duration";
 
 const USAGE = `usage: fulfillment-simulator [options]
-  --api innabox|osac           which API generation to serve (default innabox); osac needs JWTs from
-                               the built-in https token issuer (its URL is logged) or a trusted issuer
+  --api osac|innabox           which API generation to serve (default osac, today's service); osac needs
+                               JWTs from the built-in https token issuer (its URL is logged) or a trusted
+                               issuer; innabox is the Jan 2026 service (static tokens or guest mode)
   --issuer-clients FILE        osac: JSON [{"clientId", "clientSecret", "claims": {...}}] registered with
                                the built-in issuer for grant_type=client_credentials
   --issuer-ca-out FILE         osac: write the PEM of the built-in issuer's CA to FILE
   --host HOST                  address to listen on (default 127.0.0.1)
   --port PORT                  port, 0 for a free one (default 8000)
   --state FILE                 keep state in this JSON file across restarts
-  --tokens FILE                JSON {"clientTokens": [...], "adminTokens": [...]}; absent = guest mode
+  --tokens FILE                innabox: JSON {"clientTokens": [...], "adminTokens": [...]}; absent = guest mode
   --trusted-token-issuer URL   an OAuth issuer that Metadata/Get advertises (what fulfillment-cli login
                                starts OAuth against); repeat it or separate issuers with commas
   --tls-cert FILE --tls-key FILE  serve TLS with this PEM certificate and key
@@ -50,7 +51,7 @@ const duration = (flag: string) =>
 
 const flagsSchema = z
   .object({
-    api: z.enum(["innabox", "osac"], { message: "--api must be innabox or osac" }).default("innabox"),
+    api: z.enum(["innabox", "osac"], { message: "--api must be innabox or osac" }).default("osac"),
     "issuer-clients": z.string().min(1, { message: "--issuer-clients needs a file name" }).optional(),
     "issuer-ca-out": z.string().min(1, { message: "--issuer-ca-out needs a file name" }).optional(),
     host: z.string().min(1, { message: "--host must not be empty" }).default("127.0.0.1"),
@@ -145,6 +146,7 @@ export function parseCli(argv: string[]): { options: SimulatorOptions; help: boo
   };
   if (flags.tokens !== undefined) {
     const file = flags.tokens;
+    if (flags.api !== "innabox") throw new UsageError("--tokens needs --api innabox: the osac generation (the default) takes JWTs from an issuer, not static tokens");
     let json: unknown;
     try {
       json = JSON.parse(readFile(file, "--tokens"));

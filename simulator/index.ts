@@ -37,9 +37,9 @@ export { FINALIZER, OUTCOME_LABEL, PROVISIONING_LABEL, DELETION_LABEL } from "./
 
 export interface SimulatorOptions {
   /**
-   * Which generation of the fulfillment API to serve: "innabox" (default; fulfillment.v1,
-   * private.v1) or "osac" (osac.public.v1, osac.private.v1: JWT auth against trusted
-   * issuers, tenancy, versions; see `osac`).
+   * Which generation of the fulfillment API to serve: "osac" (default, today's service;
+   * osac.public.v1, osac.private.v1: JWT auth against trusted issuers, tenancy, versions;
+   * see `osac`) or "innabox" (the Jan 2026 service; fulfillment.v1, private.v1).
    */
   api?: "innabox" | "osac";
   /** The osac generation's issuer, tenants and projects. */
@@ -126,7 +126,7 @@ function delay(options: SimulatorOptions, name: keyof typeof DEFAULTS): number {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => undefined);
-  const api = options.api ?? "innabox";
+  const api = options.api ?? "osac";
   if (api !== "innabox" && api !== "osac") throw new Error(`api must be "innabox" or "osac", got ${String(api)}`);
   if (api === "osac" && options.auth) throw new Error("the osac generation has no static tokens: use the issuer (osac.issuer) or trustedTokenIssuers");
   const controllerOptions = {

@@ -44,7 +44,7 @@ async function failure(promise: Promise<unknown>): Promise<FulfillmentError> {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-auth-"));
-  sim = await startSimulator({ seed: "catalog", hubs: "simulated", auth: { clientTokens: [CLIENT_TOKEN, SHORT_JWT], adminTokens: [ADMIN_TOKEN] }, controllerDelayMs: 5 });
+  sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", auth: { clientTokens: [CLIENT_TOKEN, SHORT_JWT], adminTokens: [ADMIN_TOKEN] }, controllerDelayMs: 5 });
 });
 
 afterAll(async () => {

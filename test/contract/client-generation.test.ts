@@ -22,7 +22,7 @@ function connect(settings: ConnectionInput): FulfillmentClient {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: "catalog", hubs: "simulated" });
+  sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated" });
   // A gRPC server that serves nothing of ours, not even reflection.
   bare = new grpc.Server();
   barePort = await new Promise<number>((resolve, reject) =>

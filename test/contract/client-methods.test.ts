@@ -52,7 +52,7 @@ async function expectGone(get: () => Promise<unknown>): Promise<void> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 5, provisioningDelayMs: 50, nodeSetConvergenceMs: 30, deletionDelayMs: 20 });
+  sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 5, provisioningDelayMs: 50, nodeSetConvergenceMs: 30, deletionDelayMs: 20 });
   const connection = resolveConnection({ explicit: { address: sim.address, plaintext: true, deadlineSeconds: 5 }, env: {}, cliConfigPath: NO_CLI_CONFIG });
   client = FulfillmentClient.connect(connection, { log: (line) => logs.push(line), retry: { initialDelayMs: 10, maxDelayMs: 50 } });
 });

@@ -35,9 +35,9 @@ beforeAll(async () => {
   process.on("warning", onWarning);
   certs = generateTestCertificates();
   [tlsSim, selfSignedSim, plainSim] = await Promise.all([
-    startSimulator({ seed: "catalog", hubs: "simulated", tls: { certPem: certs.certPem, keyPem: certs.keyPem } }),
-    startSimulator({ seed: "catalog", hubs: "simulated", tls: { certPem: certs.selfSigned.certPem, keyPem: certs.selfSigned.keyPem } }),
-    startSimulator({ seed: "catalog", hubs: "simulated",}),
+    startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", tls: { certPem: certs.certPem, keyPem: certs.keyPem } }),
+    startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", tls: { certPem: certs.selfSigned.certPem, keyPem: certs.selfSigned.keyPem } }),
+    startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated",}),
   ]);
 });
 

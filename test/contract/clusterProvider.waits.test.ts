@@ -56,7 +56,7 @@ async function failureOf(promise: Promise<unknown>): Promise<InitFailure> {
 describe("a cluster that stays PENDING (its hub cannot be reached)", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", controllerDelayMs: 10 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", controllerDelayMs: 10 });
     const raw = new RawClient(sim.address);
     await raw.call(Hubs.method.create, { object: { id: "nowhere", kubeconfig: Buffer.from(unreachableHubKubeconfig("t0ken-9a7c")), namespace: "orders" } });
     raw.close();
@@ -88,7 +88,7 @@ describe("READY, then GetKubeconfig answers INTERNAL (the real server's 'forbidd
   let sim: Simulator;
   const connection = () => ({ address: sim.address, plaintext: true });
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 10, provisioningDelayMs: 100, deletionDelayMs: 10 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 10, provisioningDelayMs: 100, deletionDelayMs: 10 });
     const raw = new RawClient(sim.address);
     await raw.call(Hubs.method.create, { object: { id: "hub", kubeconfig: Buffer.from(unreachableHubKubeconfig("x")), namespace: "orders" } });
     raw.close();
@@ -134,7 +134,7 @@ describe("a template this program creates (a new stack's preview)", () => {
   let sim: Simulator;
   const connection = () => ({ address: sim.address, plaintext: true });
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated" });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated" });
   });
   afterAll(() => sim.stop());
 
@@ -216,7 +216,7 @@ describe("osac spec fields: pull secret, SSH key, release image, network", () =>
   beforeAll(async () => {
     service = await startGenerationSimulator("osac", { controllerDelayMs: 10, provisioningDelayMs: 50, deletionDelayMs: 10 });
     await service.api.hubs.create({ id: "hub", metadata: { name: "", labels: {}, finalizers: [] }, kubeconfig: unreachableHubKubeconfig("x"), namespace: "orders" });
-    innabox = await startSimulator({ seed: "catalog", hubs: "simulated" });
+    innabox = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated" });
   });
   afterAll(async () => {
     await service.close();

@@ -275,7 +275,7 @@ describe("grpc.reflection.v1 list_services", () => {
   });
 
   it("names the innabox services on the innabox simulator", async () => {
-    const sim = await startSimulator({ hubs: "simulated" });
+    const sim = await startSimulator({ api: "innabox", hubs: "simulated" });
     try {
       const names = await listServices(sim.address);
       expect(names).toEqual(expect.arrayContaining(["fulfillment.v1.Clusters", "private.v1.Hubs", "grpc.reflection.v1.ServerReflection"]));

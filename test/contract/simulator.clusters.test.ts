@@ -22,7 +22,7 @@ let api: RawClient;
 
 beforeAll(async () => {
   // Nothing here depends on the controller; keep it (and deletions) out of the way.
-  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 60_000 });
+  sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 60_000 });
   api = new RawClient(sim.address);
   await api.call(HostClasses.method.create, { object: { id: "hc-big", metadata: { name: "big" }, title: "Big" } });
   await api.call(ClusterTemplates.method.create, {

@@ -27,7 +27,7 @@ let api: RawClient;
 
 beforeAll(async () => {
   // Clusters here never need to progress: a long controller delay keeps them still.
-  sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 50, log: logs.log });
+  sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 60_000, deletionDelayMs: 50, log: logs.log });
   api = new RawClient(sim.address);
 });
 

@@ -18,7 +18,7 @@ const TOKEN = "not-a-real-token-5e1f";
 
 beforeAll(async () => {
   // Default hubs (Kubernetes); a short resync so the periodic retry is observable.
-  sim = await startSimulator({ seed: "catalog", controllerDelayMs: 10, provisioningDelayMs: 60_000, resyncMs: 300, log: logs.log });
+  sim = await startSimulator({ api: "innabox", seed: "catalog", controllerDelayMs: 10, provisioningDelayMs: 60_000, resyncMs: 300, log: logs.log });
   client = new RawClient(sim.address);
   await client.call(Hubs.method.create, { object: { id: "nowhere", kubeconfig: Buffer.from(unreachableHubKubeconfig(TOKEN)), namespace: "orders" } });
 });

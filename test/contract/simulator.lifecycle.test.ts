@@ -45,7 +45,7 @@ describe("with a hub", () => {
     pollUntil(() => get(id), (cluster) => cluster.status?.state === state, { timeoutMs });
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog",
+    sim = await startSimulator({ api: "innabox", seed: "catalog",
       log: logs.log,
       // Long enough that a Get right after Create reliably sees the pre-controller state.
       controllerDelayMs: 250,
@@ -283,7 +283,7 @@ describe("without a hub", () => {
   let api: RawClient;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 10, provisioningDelayMs: 50 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 10, provisioningDelayMs: 50 });
     api = new RawClient(sim.address);
   });
 

@@ -69,7 +69,7 @@ function wireFields(bytes: Uint8Array): Array<[number, WireType, Uint8Array | nu
 describe("metadata.v1.Metadata/Get with auth on", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ auth, seed: false });
+    sim = await startSimulator({ api: "innabox", auth, seed: false });
   });
   afterAll(() => sim.stop());
 
@@ -108,7 +108,7 @@ describe("metadata.v1.Metadata/Get with auth on", () => {
 describe("metadata.v1.Metadata/Get with trusted token issuers", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startSimulator({ api: "innabox",
       auth,
       seed: false,
       trustedTokenIssuers: ["https://sso.example.com/realms/b", "https://sso.example.com/realms/a", "https://sso.example.com/realms/b"],
@@ -141,7 +141,7 @@ describe("metadata.v1.Metadata/Get with trusted token issuers", () => {
 describe("private.v1.HostClasses/List numbering (size 3, total 4, items 5)", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: false });
+    sim = await startSimulator({ api: "innabox", seed: false });
     const admin = new RawClient(sim.address);
     try {
       for (const id of ["hcl-a", "hcl-b", "hcl-c"]) await admin.call(PrivateHostClasses.method.create, { object: { id, title: id } });

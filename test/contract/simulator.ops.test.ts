@@ -34,7 +34,7 @@ describe("auth", () => {
   let api: RawClient;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated",
       auth: { clientTokens: [CLIENT, JWT], adminTokens: [ADMIN] },
       controllerDelayMs: 60_000,
       log: (line) => lines.push(line),
@@ -113,7 +113,7 @@ describe("TLS", () => {
     fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "san.ext");
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days", "1", "-subj", "/CN=other-ca");
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated",
       tls: { certPem: fs.readFileSync(path.join(dir, "server.crt"), "utf8"), keyPem: fs.readFileSync(path.join(dir, "server.key"), "utf8") },
     });
   });
@@ -144,7 +144,7 @@ describe("TLS", () => {
 describe("state file and restart", () => {
   test("state survives restart() and a new process; timers resume from persisted timestamps", async () => {
     const stateFile = path.join(tmp, "state", "sim.json");
-    const options = { seed: "catalog" as const, hubs: "simulated" as const, stateFile, controllerDelayMs: 20, provisioningDelayMs: 400, deletionDelayMs: 50 };
+    const options = { api: "innabox" as const, seed: "catalog" as const, hubs: "simulated" as const, stateFile, controllerDelayMs: 20, provisioningDelayMs: 400, deletionDelayMs: 50 };
     let sim = await startSimulator(options);
     let api = new RawClient(sim.address);
     try {
@@ -198,7 +198,7 @@ describe("state file and restart", () => {
   });
 
   test("without a state file, restart() keeps the in-memory state", async () => {
-    const sim = await startSimulator({ seed: false });
+    const sim = await startSimulator({ api: "innabox", seed: false });
     const api = new RawClient(sim.address);
     try {
       expect((await api.call(ClusterTemplates.method.list, {})).total).toBe(0);
@@ -218,7 +218,7 @@ describe("fault injection", () => {
   let api: RawClient;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated" });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated" });
     api = new RawClient(sim.address);
   });
 
@@ -278,7 +278,7 @@ describe("CLI", () => {
   test("prints the listening line, serves, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
     const tokens = path.join(tmp, "tokens.json");
     fs.writeFileSync(tokens, JSON.stringify({ clientTokens: ["cli-client"], adminTokens: ["cli-admin"] }));
-    const child = cli(["--port", "0", "--tokens", tokens, "--provisioning-delay", "200ms", "--no-seed", "--quiet"]);
+    const child = cli(["--api", "innabox", "--port", "0", "--tokens", tokens, "--provisioning-delay", "200ms", "--no-seed", "--quiet"]);
     const exited = exit(child);
     const address = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -313,21 +313,28 @@ describe("CLI", () => {
     [["--port", "70000"], "--port must be a number between 0 and 65535"],
     [["--provisioning-delay", "soon"], "--provisioning-delay must be a duration such as 500ms, 3s or 1m"],
     [["--tls-cert", "x.pem"], "--tls-cert and --tls-key must be given together"],
-    [["--tokens", "/nonexistent/tokens.json"], "--tokens /nonexistent/tokens.json: ENOENT"],
+    [["--api", "innabox", "--tokens", "/nonexistent/tokens.json"], "--tokens /nonexistent/tokens.json: ENOENT"],
+    [["--tokens", "/nonexistent/tokens.json"], "--tokens needs --api innabox: the osac generation (the default) takes JWTs from an issuer, not static tokens"],
     [["--colour", "red"], "Unknown option '--colour'"],
   ])("parseCli refuses %j naming the flag", (args, message) => {
     expect(() => parseCli(args)).toThrow(UsageError);
     expect(() => parseCli(args)).toThrow(message);
   });
 
+  test("serves the osac generation unless --api says otherwise", () => {
+    expect(parseCli([]).options.api).toBe("osac");
+    expect(parseCli(["--api", "innabox"]).options.api).toBe("innabox");
+  });
+
   test("parseCli turns flags into simulator options", () => {
     const tokens = path.join(tmp, "tokens-parse.json");
     fs.writeFileSync(tokens, JSON.stringify({ adminTokens: ["a"] }));
     const { options } = parseCli([
-      "--host", "::1", "--port", "0", "--state", "s.json", "--tokens", tokens,
+      "--api", "innabox", "--host", "::1", "--port", "0", "--state", "s.json", "--tokens", tokens,
       "--controller-delay", "5", "--provisioning-delay", "1.5s", "--node-set-convergence", "2m", "--deletion-delay", "250ms", "--no-seed",
     ]);
     expect(options).toMatchObject({
+      api: "innabox",
       host: "::1",
       port: 0,
       stateFile: "s.json",

@@ -37,7 +37,7 @@ describe("pulumi-fulfillment CLI", () => {
 
   beforeAll(async () => {
     expect(fs.existsSync(CLI), `${CLI} missing: run npx tsc -p tsconfig.json`).toBe(true);
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated",
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
       nodeSetConvergenceMs: 100,

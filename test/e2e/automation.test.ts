@@ -44,7 +44,7 @@ describe("automation wrapper: preview and drift", () => {
   let stack: FulfillmentStack;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated",
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
       nodeSetConvergenceMs: 100,

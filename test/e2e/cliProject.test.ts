@@ -1,17 +1,20 @@
 // A project directory run with the `pulumi` command itself: the Node.js language host
 // runs the program, the engine starts the dynamic provider from the project directory.
+// Both API generations (osac first, the default); the token comes from the environment.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../helpers/grpcRaw";
-import { startSimulator, type Simulator } from "../../simulator";
+import type { Simulator } from "../../simulator";
+import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
 
 const run = promisify(execFile);
 
-describe("pulumi CLI on a project directory", () => {
+describe.each([...GENERATIONS].reverse())("pulumi CLI on a project directory (%s generation)", (generation) => {
+  let service: GenerationSimulator;
   let sim: Simulator;
   let t: TestPulumi;
   let env: NodeJS.ProcessEnv;
@@ -22,9 +25,12 @@ describe("pulumi CLI on a project directory", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
-    t = createTestPulumi("cli-project");
-    env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true" };
+    service = await startGenerationSimulator(generation, { controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = service.sim;
+    t = createTestPulumi(`cli-project-${generation}`);
+    env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", FULFILLMENT_TOKEN: service.adminToken };
+    delete env.FULFILLMENT_TOKEN_SCRIPT;
+    delete env.FULFILLMENT_API;
     fs.writeFileSync(path.join(t.workDir, "Pulumi.yaml"), "name: cli-project\nruntime: nodejs\nmain: index.js\n");
     fs.writeFileSync(
       path.join(t.workDir, "index.js"),
@@ -39,7 +45,7 @@ exports.clusterId = web.clusterId;
   });
 
   afterAll(async () => {
-    await sim?.stop();
+    await service?.close();
     t?.dispose();
   });
 
@@ -48,6 +54,8 @@ exports.clusterId = web.clusterId;
     const up = await pulumi("up", "--yes");
     // The provider's progress lines reach the user's terminal.
     expect(up).toMatch(/cluster 'web' \([0-9a-f-]{36}\): .*READY/);
+    // api: auto found the generation the server speaks.
+    expect(up).toContain(generation === "osac" ? "(the osac generation, osac.public.v1)" : "(the innabox generation, fulfillment.v1)");
     const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
     expect(outputs.state).toBe("READY");
     expect((sim.snapshot().clusters as Array<{ id: string }>).map((c) => c.id)).toEqual([outputs.clusterId]);

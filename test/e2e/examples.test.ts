@@ -1,33 +1,43 @@
 // examples/multi-cluster and the root YAML stack program, run with the pulumi CLI
 // against the simulator: up (creating the host classes and templates they order), no
-// drift on refresh, destroy leaves the service as it was.
+// drift on refresh, destroy leaves the service as it was. On both API generations (osac
+// first, the default): the example takes its token from FULFILLMENT_TOKEN, the YAML
+// document carries its own credentials as `connection.tokenScript`.
 import { pollUntil } from "../helpers/grpcRaw";
 import { snapshotOf } from "../helpers/snapshot";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "../../simulator";
+import type { Simulator } from "../../simulator";
+import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 import { createTestPulumi, REPO_ROOT, backendFiles, type TestPulumi } from "../helpers/pulumi";
 import { copyExample, pulumiCli } from "../helpers/cliProject";
 
-describe("examples", () => {
+// osac first: the generation the demo and a new user's server speak.
+describe.each([...GENERATIONS].reverse())("examples (%s generation)", (generation) => {
+  let service: GenerationSimulator;
   let sim: Simulator;
   let t: TestPulumi;
+  /** The connection as a user's shell has it, without the token. */
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
-    t = createTestPulumi("examples");
+    service = await startGenerationSimulator(generation, { controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = service.sim;
+    t = createTestPulumi(`examples-${generation}`);
     env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", DEMO_HUB_KUBECONFIG: "" };
+    delete env.FULFILLMENT_TOKEN;
+    delete env.FULFILLMENT_TOKEN_SCRIPT;
+    delete env.FULFILLMENT_API;
   });
   afterAll(async () => {
-    await sim?.stop();
+    await service?.close();
     t?.dispose();
   });
 
   it("multi-cluster: hubs, a host class, a template and clusters of different sizes, up and destroy", async () => {
     const dir = copyExample(t, "multi-cluster");
-    const pulumi = pulumiCli(dir, env);
+    const pulumi = pulumiCli(dir, { ...env, FULFILLMENT_TOKEN: service.adminToken });
     await pulumi("stack", "init", "dev");
     await pulumi("config", "set", "--path", "clusters.alpha", "2");
     await pulumi("config", "set", "--path", "clusters.beta", "4");
@@ -42,9 +52,9 @@ describe("examples", () => {
     for (const s of summaries) expect(outputs.hubIds).toContain(s.hub);
     expect(outputs.firstClusterKubeconfig).toBe("[secret]");
     // The example brings the host class and the template it orders.
+    expect((await service.api.hostTypes.get("demo_workers"))?.id).toBe("demo_workers");
+    expect((await service.api.templates.get("demo_standard"))?.nodeSets.workers?.hostType).toBe("demo_workers");
     const made = snapshotOf(sim);
-    expect(made.hostClasses.map((h) => h.id)).toContain("demo_workers");
-    expect(made.templates.find((x) => x.id === "demo_standard")?.nodeSets.workers?.hostClass).toBe("demo_workers");
     expect(made.clusters.map((c) => c.spec?.template)).toEqual(["demo_standard", "demo_standard"]);
     await pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview");
     await pulumi("destroy", "--yes", "--skip-preview");
@@ -66,9 +76,12 @@ describe("examples", () => {
       path.join(dir, "hub.kubeconfig"),
       "apiVersion: v1\nkind: Config\nclusters: [{name: h, cluster: {server: 'https://hub.example.invalid:6443'}}]\nusers: [{name: h, user: {token: yaml-hub-token-0c4e}}]\n",
     );
+    // The document carries the credentials: a token script (osac wants a JWT, innabox takes the same setting).
+    fs.writeFileSync(path.join(dir, "token"), `${service.adminToken}\n`, { mode: 0o600 });
     fs.writeFileSync(
       path.join(dir, "stack.yaml"),
-      `hubs:
+      `connection: { tokenScript: "cat ${path.join(dir, "token")}" }
+hubs:
   - { id: yaml-hub, namespace: orders, kubeconfigFile: ./hub.kubeconfig }
 hostClasses:
   - { id: yaml_workers, title: YAML workers }
@@ -95,18 +108,18 @@ clusters:
     expect(outputs.templates).toEqual({ yaml_small: "yaml_small" });
     expect(outputs.clusters.one.state).toBe("READY");
     expect(outputs.clusters.two.state).toBe("READY");
-    const one = snapshotOf(sim).clusters.find((c) => c.id === outputs.clusters.one.id);
-    expect(one?.spec?.nodeSets.workers?.hostClass).toBe("yaml_workers");
+    expect((await service.api.clusters.get(outputs.clusters.one.id))?.spec.nodeSets.workers?.hostType).toBe("yaml_workers");
     for (const file of backendFiles(t)) {
       const text = fs.readFileSync(file, "utf8");
       expect(text).not.toContain("yaml-pull-secret-93ab");
       expect(text).not.toContain("yaml-hub-token-0c4e");
+      expect(text).not.toContain(service.adminToken);
     }
 
     // A bad document fails before anything is touched, pointing at the YAML path.
     fs.writeFileSync(path.join(dir, "stack.yaml"), fs.readFileSync(path.join(dir, "stack.yaml"), "utf8").replace("size: 3", "size: 0"));
     const failed = await pulumi("preview").catch((e: Error) => e.message);
-    expect(failed).toContain("clusters[1].nodeSets.workers.size: expected a positive integer (the server refuses size 0) (line 17)");
+    expect(failed).toContain("clusters[1].nodeSets.workers.size: expected a positive integer (the server refuses size 0) (line 18)");
     expect(failed).not.toMatch(/at .*load\.js/); // the problems, not a stack trace
 
     await pulumi("destroy", "--yes", "--skip-preview");

@@ -94,7 +94,7 @@ describe("pulumi up interrupted by Ctrl-C during a create wait", () => {
   const clusterIdsOnServer = () => (sim.snapshot().clusters as Array<{ id: string }>).map((c) => c.id).sort();
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 5000, deletionDelayMs: 50 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 5000, deletionDelayMs: 50 });
     const admin = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, plaintext: true }, env: {} }));
     await admin.call(Hubs.method.create, {
       object: { id: "sigint-hub", kubeconfig: Buffer.from("apiVersion: v1\nkind: Config\nclusters: [{name: h, cluster: {server: 'https://127.0.0.1:1'}}]\nusers: [{name: h, user: {token: t}}]\n"), namespace: "orders" },

@@ -55,7 +55,7 @@ describe("HostClass end to end", () => {
   const getHostClass = async (id: string) => (await client.call(HostClasses.method.get, { id })).object!;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] }, deletionDelayMs: 50 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] }, deletionDelayMs: 50 });
     t = createTestPulumi("host-class");
     client = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, token: ADMIN_TOKEN, plaintext: true }, env: {} }));
     stack = await inlineStack(t, program(), { project: "host-class" });

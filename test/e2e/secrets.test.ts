@@ -3,25 +3,24 @@
 // stderr or in files. Afterwards no byte of the API token, the hub kubeconfig's token, a
 // pull secret, a cluster's kubeconfig or its kubeadmin password may appear in clear in
 // the state files, the engine's logs (stderr and TMPDIR), PULUMI_HOME, the engine events,
-// the provider's own output, or any error message.
+// the provider's own output, or any error message. Both API generations, one source: on
+// osac the API token is a JWT of the simulator's issuer and the cluster's own pullSecret
+// (which the server answers with `***`) joins the secrets.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { startSimulator, type Simulator } from "../../simulator";
-import { FulfillmentClient } from "../../client/client";
-import { resolveConnection } from "../../client/connection";
-import { Clusters } from "../../proto/gen/fulfillment/v1/clusters_service_pb";
+import type { ApiGeneration } from "../../client/api";
+import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 import { createTestPulumi, inlineStack, type TestPulumi } from "../helpers/pulumi";
 // The built package, as a user's program loads it.
 import { Cluster, ClusterTemplate, Hub } from "pulumi-fulfillment";
 import { unreachableHubKubeconfig } from "../helpers/fixtures";
 
-const ADMIN_TOKEN = "admin-token-secrets-0d9f3b6a7e21";
 const HUB_TOKEN = "hub-token-secrets-5c7a1e0b94f8";
 const PULL_SECRET = "pull-secret-secrets-8e2d4a6c1b3f";
-const WRONG_TOKEN = "wrong-token-secrets-71f0c2a9d5e6";
+const WRONG_INNABOX_TOKEN = "wrong-token-secrets-71f0c2a9d5e6";
 
 const hubKubeconfig = (namespace: string) => unreachableHubKubeconfig(HUB_TOKEN, namespace);
 
@@ -32,7 +31,7 @@ interface Shape {
   brokenHub?: boolean;
 }
 
-function program(shape: Shape) {
+function program(generation: ApiGeneration, shape: Shape) {
   return async () => {
     const hub = new Hub("hub", {
       hubId: "secrets-hub",
@@ -47,26 +46,30 @@ function program(shape: Shape) {
     });
     const cluster = new Cluster(
       "web",
-      { template: template.templateId, name: "web", labels: { revision: shape.revision ?? "1" }, templateParameters: { pull_secret: pulumi.secret(PULL_SECRET) }, nodeSets: { workers: { size: shape.workers } } },
+      {
+        template: template.templateId,
+        name: "web",
+        labels: { revision: shape.revision ?? "1" },
+        templateParameters: { pull_secret: pulumi.secret(PULL_SECRET) },
+        nodeSets: { workers: { size: shape.workers } },
+        ...(generation === "osac" ? { pullSecret: PULL_SECRET } : {}),
+      },
       { dependsOn: [hub] },
     );
     return { id: cluster.clusterId, kubeconfig: cluster.kubeconfig, password: cluster.password, hubKubeconfig: hub.kubeconfig };
   };
 }
 
-describe("secret hygiene with verbose logging", () => {
-  let sim: Simulator;
+describe.each(GENERATIONS)("secret hygiene with verbose logging (%s generation)", (generation) => {
+  let service: GenerationSimulator;
   let t: TestPulumi;
-  let admin: FulfillmentClient;
   let stack: Stack;
   let root: string;
   let clusterId = "";
   const seen: Array<{ where: string; text: string }> = [];
   const secrets: Record<string, string> = {
-    "API token": ADMIN_TOKEN,
     "hub kubeconfig token": HUB_TOKEN,
     "pull secret": PULL_SECRET,
-    "wrong token": WRONG_TOKEN,
   };
 
   const record = (where: string, text: unknown) => seen.push({ where, text: typeof text === "string" ? text : JSON.stringify(text) });
@@ -90,13 +93,15 @@ describe("secret hygiene with verbose logging", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated",
-      auth: { clientTokens: [], adminTokens: [ADMIN_TOKEN] },
+    service = await startGenerationSimulator(generation, {
       controllerDelayMs: 20,
       provisioningDelayMs: 300,
       nodeSetConvergenceMs: 200,
       deletionDelayMs: 50,
     });
+    secrets["API token"] = service.adminToken;
+    // A token the server refuses: on osac an expired JWT of its own issuer, as a pipeline's stale token would be.
+    secrets["wrong token"] = generation === "osac" ? await service.sim.issuer!.mintToken({ preferred_username: "e2e-admin", groups: ["admins"] }, -3600) : WRONG_INNABOX_TOKEN;
     t = createTestPulumi("secrets");
     root = path.dirname(t.workDir);
     // Everything the engine writes outside the backend lands where we can read it: glog files
@@ -104,18 +109,16 @@ describe("secret hygiene with verbose logging", () => {
     for (const dir of ["tmp", "pulumi-home"]) fs.mkdirSync(path.join(root, dir), { recursive: true });
     t.envVars.TMPDIR = path.join(root, "tmp");
     t.envVars.PULUMI_HOME = path.join(root, "pulumi-home");
-    admin = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, token: ADMIN_TOKEN, plaintext: true }, env: {}, cliConfigPath: path.join(root, "none.json") }));
-    stack = await inlineStack(t, program({ workers: 2 }), { project: "secrets" });
+    stack = await inlineStack(t, program(generation, { workers: 2 }), { project: "secrets" });
     await stack.setAllConfig({
-      "fulfillment:address": { value: sim.address },
-      "fulfillment:token": { value: ADMIN_TOKEN, secret: true },
+      "fulfillment:address": { value: service.sim.address },
+      "fulfillment:token": { value: service.adminToken, secret: true },
       "fulfillment:plaintext": { value: "true" },
     });
   });
 
   afterAll(async () => {
-    admin?.close();
-    await sim?.stop();
+    await service?.close();
     t?.dispose();
   });
 
@@ -126,13 +129,13 @@ describe("secret hygiene with verbose logging", () => {
     expect(up.outputs.kubeconfig.secret).toBe(true);
     expect(up.outputs.password.secret).toBe(true);
     // The cluster's credentials, as the service hands them out.
-    const kubeconfig = (await admin.call(Clusters.method.getKubeconfig, { id: clusterId })).kubeconfig;
+    const kubeconfig = await service.api.clusters.kubeconfig(clusterId);
     secrets["cluster kubeconfig token"] = /token:\s*(\S+)/.exec(kubeconfig)![1];
-    secrets["cluster password"] = (await admin.call(Clusters.method.getPassword, { id: clusterId })).password;
+    secrets["cluster password"] = await service.api.clusters.password(clusterId);
     expect(up.outputs.kubeconfig.value).toBe(kubeconfig);
 
     // An in-place update with logs in files (TMPDIR) instead of stderr, and without --debug.
-    const resize = await inlineStack(t, program({ workers: 2, revision: "2" }), { project: "secrets" });
+    const resize = await inlineStack(t, program(generation, { workers: 2, revision: "2" }), { project: "secrets" });
     const update = await capture("update", resize.up(verbose("update", false)));
     expect(update.summary.resourceChanges?.update).toBe(1);
 
@@ -140,19 +143,19 @@ describe("secret hygiene with verbose logging", () => {
     expect(refresh.summary.result).toBe("succeeded");
 
     // A kubeconfig the provider refuses, carrying its token: the error must not echo it.
-    const broken = await inlineStack(t, program({ workers: 2, revision: "2", brokenHub: true }), { project: "secrets" });
+    const broken = await inlineStack(t, program(generation, { workers: 2, revision: "2", brokenHub: true }), { project: "secrets" });
     const checkError = await capture("broken hub", broken.preview({ ...verbose("broken hub"), logToStdErr: true })).catch((e: Error) => e);
     expect(String(checkError)).toMatch(/kubeconfig: is not valid YAML/);
 
     // A token the server refuses.
-    await resize.setConfig("fulfillment:token", { value: WRONG_TOKEN, secret: true });
+    await resize.setConfig("fulfillment:token", { value: secrets["wrong token"], secret: true });
     const authError = await capture("wrong token", resize.preview({ ...verbose("wrong token"), logToStdErr: true })).catch((e: Error) => e);
-    expect(String(authError)).toMatch(/UNAUTHENTICATED/);
-    await resize.setConfig("fulfillment:token", { value: ADMIN_TOKEN, secret: true });
+    expect(String(authError)).toMatch(generation === "osac" ? /UNAUTHENTICATED: token expired 1 hour ago/ : /UNAUTHENTICATED: bearer token is not valid/);
+    await resize.setConfig("fulfillment:token", { value: service.adminToken, secret: true });
 
     const destroy = await capture("destroy", resize.destroy({ ...verbose("destroy"), logToStdErr: true }));
     expect(destroy.summary.result).toBe("succeeded");
-    expect(sim.snapshot().clusters).toHaveLength(0);
+    expect(service.sim.snapshot().clusters).toHaveLength(0);
 
     // The runs did log verbosely: the checks below look at real material.
     expect(seen.filter((s) => s.where.endsWith("stderr")).reduce((n, s) => n + s.text.length, 0)).toBeGreaterThan(100_000);

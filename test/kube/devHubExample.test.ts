@@ -17,7 +17,7 @@ describe("examples/dev-hub", () => {
 
   beforeAll(async () => {
     kube = await startLocalKube();
-    sim = await startSimulator({ controllerDelayMs: 20, provisioningDelayMs: 500, deletionDelayMs: 50 });
+    sim = await startSimulator({ api: "innabox", controllerDelayMs: 20, provisioningDelayMs: 500, deletionDelayMs: 50 });
     t = createTestPulumi("dev-hub");
   });
   afterAll(async () => {

@@ -45,7 +45,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     ]);
     kube = await startLocalKube();
     console.log(`kube-apiserver + controller-manager ready in ${kube.startupMs} ms`);
-    sim = await startSimulator({ seed: "catalog", provisioningDelayMs: 300, deletionDelayMs: 100, hubOrders: new KubeHubOrders(), log: (l) => simLog.push(l) });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", provisioningDelayMs: 300, deletionDelayMs: 100, hubOrders: new KubeHubOrders(), log: (l) => simLog.push(l) });
     t = createTestPulumi("kube-hub");
     const program = async () => {
       const admin = kube.adminKubeconfig;

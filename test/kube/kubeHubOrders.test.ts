@@ -202,7 +202,7 @@ describe("KubeHubOrders", () => {
 
   it("makes the simulator place ClusterOrders by default; a hub that points nowhere holds the cluster back, as with the real controller", async () => {
     const logs = logLines();
-    const sim = await startSimulator({ seed: "catalog", provisioningDelayMs: 200, deletionDelayMs: 50, log: logs.log });
+    const sim = await startSimulator({ api: "innabox", seed: "catalog", provisioningDelayMs: 200, deletionDelayMs: 50, log: logs.log });
     try {
       const api = clientFor({ address: sim.address, plaintext: true });
       const create = async () => (await api.call(Clusters.method.create, { object: { spec: { template: "sim_small" } } })).object!.id;

@@ -106,16 +106,27 @@ describe("withRetries", () => {
         throw transient;
       }, { shouldRetry, clock, random: () => 0.999999 }),
     ).rejects.toBe(transient);
-    // total time never crosses the budget: attempts + sleeps <= 2500
-    expect(clock.now()).toBeLessThanOrEqual(2_500);
-    expect(calls).toBeGreaterThanOrEqual(2);
-    expect(calls).toBeLessThan(100);
+    // Attempts of 400 ms after sleeps of 100, 200 and 400 (the ceilings, random ~1): the fifth
+    // would start after 2300 + 800 >= 2500, past the budget, so there are exactly four.
+    expect(calls).toBe(4);
+    expect(clock.sleeps).toEqual([100, 200, 400]);
+    expect(clock.now()).toBe(2_300);
   });
 
   it("stops when the signal aborts during a backoff", async () => {
     const controller = new AbortController();
     let calls = 0;
-    const started = Date.now();
+    // A clock whose sleeps end only by the signal: had the abort been ignored, the retry
+    // loop would wait forever and the test would fail instead of passing late.
+    const sleeps: number[] = [];
+    const held = {
+      now: () => 0,
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => {
+          sleeps.push(ms);
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        }),
+    };
     const promise = withRetries(
       retryPolicy({ initialDelayMs: 60_000, maxDelayMs: 60_000, maxElapsedMs: 600_000 }),
       async () => {
@@ -123,11 +134,11 @@ describe("withRetries", () => {
         setImmediate(() => controller.abort());
         throw transient;
       },
-      { shouldRetry, signal: controller.signal, random: () => 0.999999 },
+      { shouldRetry, signal: controller.signal, clock: held, random: () => 0.999999 },
     );
     await expect(promise).rejects.toBe(transient);
     expect(calls).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(sleeps).toEqual([60_000]);
   });
 
   it("abortableSleep rejects at once on an aborted signal", async () => {

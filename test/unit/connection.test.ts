@@ -64,8 +64,8 @@ describe("resolveConnection: precedence", () => {
     expect(cliOnly.sources.token).toContain("(token)");
   });
 
-  it("uses ~/.config/fulfillment-cli/config.json under HOME (or XDG_CONFIG_HOME) by default", () => {
-    if (process.platform === "darwin" || process.platform === "win32") return;
+  // The CLI's config lives elsewhere on macOS and Windows (Go's os.UserConfigDir).
+  it.skipIf(process.platform === "darwin" || process.platform === "win32")("uses ~/.config/fulfillment-cli/config.json under HOME (or XDG_CONFIG_HOME) by default", () => {
     expect(defaultCliConfigPath({ HOME: home })).toBe(cliPath);
     expect(defaultCliConfigPath({ HOME: home, XDG_CONFIG_HOME: "/xdg" })).toBe("/xdg/fulfillment-cli/config.json");
   });

@@ -15,7 +15,7 @@ let api: FulfillmentClient;
 let connection: { address: string; plaintext: true };
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: false, hubs: "simulated", deletionDelayMs: 50 });
+  sim = await startSimulator({ api: "innabox", seed: false, hubs: "simulated", deletionDelayMs: 50 });
   connection = { address: sim.address, plaintext: true };
   api = FulfillmentClient.connect(resolveConnection({ explicit: connection, env: {} }));
 });

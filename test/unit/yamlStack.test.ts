@@ -19,6 +19,14 @@ describe("YAML stack documents", () => {
     expect(spec.templates?.[0].nodeSets.workers).toEqual({ hostClass: "acme_1tib", size: 2 });
   });
 
+  it("carries osac credentials in the existing connection settings, with the provider's rules", () => {
+    const spec = parseStackSpec(`connection: { address: "fulfillment.example.com:443", tokenScript: "print-jwt --audience osac", api: osac }\nclusters: []\n`);
+    expect(spec.connection).toEqual({ address: "fulfillment.example.com:443", tokenScript: "print-jwt --audience osac", api: "osac" });
+    const [problem, ...others] = problems(`connection: { api: osac2 }\n`);
+    expect(others).toEqual([]);
+    expect(problem).toMatch(/^connection\.api: .*\(line 1\)$/);
+  });
+
   it("points at the YAML path and line of a bad value", () => {
     const text = `clusters:
   - name: a
