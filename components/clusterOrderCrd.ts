@@ -7,6 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { ApiGeneration } from "../client/api/domain";
 
+/**
+ * On every object the components make: the label Pulumi's Kubernetes provider itself
+ * uses. It also gives the provider's field manager a field to own (server-side apply
+ * drops a manager that owns none), which is how the retired 0.1 provider
+ * (components/kube/objectProvider.ts) knows to leave an object.
+ */
+export const MANAGED_BY_LABELS = { "app.kubernetes.io/managed-by": "pulumi" };
+
 /** The innabox generation's group; the osac generation's controller uses `osac.openshift.io`. */
 export const CLUSTER_ORDER_GROUP = "cloudkit.openshift.io";
 export const OSAC_CLUSTER_ORDER_GROUP = "osac.openshift.io";
@@ -126,15 +134,15 @@ export class ClusterOrderCrd extends pulumi.ComponentResource<CrdData> {
     const existing = kubeconfig === undefined ? undefined : await existingOwner(kubeconfig, crdName);
     const preexisting = existing !== undefined && existing !== stackTag;
     const provider = args.provider ?? new k8s.Provider(`${args.componentName}-kubernetes`, { kubeconfig: pulumi.secret(args.kubeconfig) }, { parent: this });
-    const options = { parent: this, provider, aliases: [{ type: "pulumi-nodejs:dynamic/kubernetes:CustomResourceDefinition" }] };
+    const options = { parent: this, provider };
     if (!preexisting) {
       this.crd = new k8s.apiextensions.v1.CustomResourceDefinition(
         `${args.componentName}-crd`,
-        { metadata: { name: crdName, annotations: { [CREATED_BY_ANNOTATION]: stackTag } }, spec },
+        { metadata: { name: crdName, labels: MANAGED_BY_LABELS, annotations: { [CREATED_BY_ANNOTATION]: stackTag } }, spec },
         options,
       );
     } else if (ifExists === "adopt") {
-      this.crd = new k8s.apiextensions.v1.CustomResourceDefinitionPatch(`${args.componentName}-crd`, { metadata: { name: crdName }, spec }, options);
+      this.crd = new k8s.apiextensions.v1.CustomResourceDefinitionPatch(`${args.componentName}-crd`, { metadata: { name: crdName, labels: MANAGED_BY_LABELS }, spec }, options);
     } else if (ifExists === "fail") {
       throw new Error(
         `ClusterOrderCrd ${args.componentName}: CustomResourceDefinition '${crdName}' already exists in the cluster and this stack did not create it. ` +

@@ -7,14 +7,14 @@
 // The Kubernetes objects are @pulumi/kubernetes resources (server-side apply, await,
 // drift, import) through one explicit provider built from the admin kubeconfig. Ours
 // (components/kube) is only what that provider has no resource for: the TokenRequest
-// token with its renewal, and the verified minimal kubeconfig. Each object resource
-// carries an alias to the 0.1 dynamic resource of the same name, so `up` moves an older
-// stack over without deleting anything (README, "Moving a hub stack from 0.1").
+// token with its renewal, and the verified minimal kubeconfig. A stack that 0.1 made
+// (objects as dynamic resources) moves over with a plain `up`: README, "Moving a hub
+// stack from 0.1".
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Hub } from "../resources/hub";
 import type { ConnectionArgs } from "../toolkit/connectionArgs";
-import { CLUSTER_ORDER_PLURAL, clusterOrderGroup } from "./clusterOrderCrd";
+import { CLUSTER_ORDER_PLURAL, clusterOrderGroup, MANAGED_BY_LABELS } from "./clusterOrderCrd";
 import type { ApiGeneration } from "../client/api/domain";
 import { HubKubeconfig, ServiceAccountToken, type AccessCheckArgs } from "./kube/resources";
 
@@ -25,12 +25,9 @@ export interface PolicyRule {
   verbs: string[];
 }
 
-/** The type of the 0.1 dynamic resource a Kubernetes object resource replaces: its alias. */
-export function retiredType(kind: string): pulumi.Alias {
-  return { type: `pulumi-nodejs:dynamic/kubernetes:${kind}` };
-}
-
 const RBAC_API_GROUP = "rbac.authorization.k8s.io";
+
+
 
 export const DEFAULT_HUB_NAMESPACE = "cloudkit-orders";
 export const DEFAULT_SERVICE_ACCOUNT = "fulfillment-hub";
@@ -146,45 +143,40 @@ export class HubBootstrap extends pulumi.ComponentResource {
     const admin = pulumi.secret(args.adminKubeconfig);
     const parent = { parent: this };
     this.kubernetesProvider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig: admin }, parent);
-    const kube = (kind: string, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: this.kubernetesProvider,
-      aliases: [retiredType(kind)],
-      dependsOn,
-    });
+    const kube = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: this.kubernetesProvider, dependsOn });
 
     if (args.createNamespace !== false) {
-      this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespace } }, kube("Namespace"));
+      this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { labels: MANAGED_BY_LABELS, name: namespace } }, kube());
     }
     const inNamespace = this.namespaceResource ? [this.namespaceResource] : [];
-    this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: account, namespace } }, kube("ServiceAccount", inNamespace));
+    this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { labels: MANAGED_BY_LABELS, name: account, namespace } }, kube(inNamespace));
     const subjects = [{ kind: "ServiceAccount", name: account, namespace }];
 
     let grants: pulumi.Resource[];
     if (args.clusterAdmin) {
       this.clusterRoleBinding = new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-cluster-admin`,
-        { metadata: { name: `fulfillment-hub:${namespace}:${account}` }, roleRef: { apiGroup: RBAC_API_GROUP, kind: "ClusterRole", name: "cluster-admin" }, subjects },
-        kube("ClusterRoleBinding", [this.serviceAccount]),
+        { metadata: { labels: MANAGED_BY_LABELS, name: `fulfillment-hub:${namespace}:${account}` }, roleRef: { apiGroup: RBAC_API_GROUP, kind: "ClusterRole", name: "cluster-admin" }, subjects },
+        kube([this.serviceAccount]),
       );
       grants = [this.clusterRoleBinding];
     } else {
-      this.role = new k8s.rbac.v1.Role(`${name}-role`, { metadata: { name: account, namespace }, rules: leastPrivilegeRules(args.generation) }, kube("Role", inNamespace));
+      this.role = new k8s.rbac.v1.Role(`${name}-role`, { metadata: { labels: MANAGED_BY_LABELS, name: account, namespace }, rules: leastPrivilegeRules(args.generation) }, kube(inNamespace));
       this.roleBinding = new k8s.rbac.v1.RoleBinding(
         `${name}-rolebinding`,
-        { metadata: { name: account, namespace }, roleRef: { apiGroup: RBAC_API_GROUP, kind: "Role", name: this.role.metadata.name }, subjects },
-        kube("RoleBinding", [this.serviceAccount]),
+        { metadata: { labels: MANAGED_BY_LABELS, name: account, namespace }, roleRef: { apiGroup: RBAC_API_GROUP, kind: "Role", name: this.role.metadata.name }, subjects },
+        kube([this.serviceAccount]),
       );
       const readerName = `fulfillment-hub:${namespace}:${account}:hosted-cluster-reader`;
-      this.hostedClusterReader = new k8s.rbac.v1.ClusterRole(`${name}-hosted-cluster-reader`, { metadata: { name: readerName }, rules: hostedClusterReadRules() }, kube("ClusterRole"));
+      this.hostedClusterReader = new k8s.rbac.v1.ClusterRole(`${name}-hosted-cluster-reader`, { metadata: { labels: MANAGED_BY_LABELS, name: readerName }, rules: hostedClusterReadRules() }, kube());
       this.hostedClusterReaderBinding = new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-hosted-cluster-reader`,
         {
-          metadata: { name: readerName },
+          metadata: { labels: MANAGED_BY_LABELS, name: readerName },
           roleRef: { apiGroup: RBAC_API_GROUP, kind: "ClusterRole", name: this.hostedClusterReader.metadata.name },
           subjects,
         },
-        kube("ClusterRoleBinding", [this.serviceAccount]),
+        kube([this.serviceAccount]),
       );
       grants = [this.roleBinding, this.hostedClusterReaderBinding];
     }
@@ -210,10 +202,10 @@ export class HubBootstrap extends pulumi.ComponentResource {
       this.tokenSecret = new k8s.core.v1.Secret(
         `${name}-token`,
         {
-          metadata: { name: `${account}-token`, namespace, annotations: { "kubernetes.io/service-account.name": account } },
+          metadata: { labels: MANAGED_BY_LABELS, name: `${account}-token`, namespace, annotations: { "kubernetes.io/service-account.name": account } },
           type: "kubernetes.io/service-account-token",
         },
-        kube("Secret", [this.serviceAccount]),
+        kube([this.serviceAccount]),
       );
       tokenValue = pulumi.secret(this.tokenSecret.data.apply((data) => Buffer.from(data?.token ?? "", "base64").toString("utf8")));
       this.tokenExpiry = pulumi.output(undefined);
