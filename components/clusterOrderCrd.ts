@@ -2,10 +2,18 @@
 // operator installs it, reduced to what the fulfillment service writes and reads: it
 // lets a bare Kubernetes API server act as a hub (the simulator and tests create
 // ClusterOrders there like the real cluster controller does).
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CustomResourceDefinition } from "./kube/resources";
 
 import type { ApiGeneration } from "../client/api/domain";
+
+/**
+ * On every object the components make: the label Pulumi's Kubernetes provider itself
+ * uses. It also gives the provider's field manager a field to own (server-side apply
+ * drops a manager that owns none), which is how the retired 0.1 provider
+ * (components/kube/objectProvider.ts) knows to leave an object.
+ */
+export const MANAGED_BY_LABELS = { "app.kubernetes.io/managed-by": "pulumi" };
 
 /** The innabox generation's group; the osac generation's controller uses `osac.openshift.io`. */
 export const CLUSTER_ORDER_GROUP = "cloudkit.openshift.io";
@@ -74,38 +82,101 @@ export interface ClusterOrderCrdArgs {
   /** Admin kubeconfig content (kept secret). */
   kubeconfig: pulumi.Input<string>;
   /**
-   * What to do when the API server already has `clusterorders.cloudkit.openshift.io`
-   * (decided when the component is first created; a CRD that is not there is created):
-   * - "adopt" (default): take it over: this definition is applied over it (server-side
-   *   apply, so fields it does not set stay), and because it was there first it is left in
-   *   place on destroy;
-   * - "skip": leave it exactly as it is: not changed, not compared on refresh, not deleted;
-   *   right for a hub whose operator installed (and owns) the CRD;
-   * - "fail": refuse with the `import` option to use, as plain Kubernetes resources do.
-   * A CRD the component created is deleted on destroy (and every ClusterOrder with it).
+   * What to do when the API server already has the CRD and this stack did not create it
+   * (a hub whose operator installed it, or another stack); a CRD that is not there is
+   * created, and deleted again on destroy (with every ClusterOrder in it):
+   * - "adopt" (default): apply this definition over it as a `CustomResourceDefinitionPatch`
+   *   (server-side apply: fields it does not set stay); destroy gives those fields up and
+   *   leaves the CRD in place;
+   * - "skip": leave it exactly as it is: no resource at all, not changed, not deleted;
+   *   right for a hub whose operator owns the CRD;
+   * - "fail": refuse, naming the other two and `pulumi import`.
    */
-  ifExists?: pulumi.Input<"adopt" | "skip" | "fail">;
+  ifExists?: "adopt" | "skip" | "fail";
   /** Which generation's ClusterOrders: `osac.openshift.io` (osac) or `cloudkit.openshift.io` (innabox, the default). */
   generation?: ApiGeneration;
+  /** The @pulumi/kubernetes provider to use; default: one made from `kubeconfig`. */
+  provider?: k8s.Provider;
 }
 
-/** Installs the ClusterOrder CRD (or takes over or leaves alone an existing one) and waits until it is Established. */
-export class ClusterOrderCrd extends pulumi.ComponentResource {
-  readonly crd: CustomResourceDefinition;
+/** Marks the CRDs this component created, so a later run tells them from ones that were there before. */
+export const CREATED_BY_ANNOTATION = "fulfillment.osac.openshift.io/created-by";
+
+interface CrdData {
+  crdName: string;
+  preexisting: boolean;
+}
+
+/** Installs the ClusterOrder CRD (or takes over or leaves alone an existing one); the provider waits until it is Established. */
+export class ClusterOrderCrd extends pulumi.ComponentResource<CrdData> {
+  /** The CRD resource: a CustomResourceDefinition this stack owns, a patch over an adopted one, or none when skipped. */
+  crd?: k8s.apiextensions.v1.CustomResourceDefinition | k8s.apiextensions.v1.CustomResourceDefinitionPatch;
   /** `clusterorders.cloudkit.openshift.io` */
   readonly crdName: pulumi.Output<string>;
-  /** True when the CRD existed before (adopted or skipped): destroy leaves it. */
+  /** True when the CRD was there before this stack (adopted or skipped): destroy leaves it. */
   readonly preexisting: pulumi.Output<boolean>;
 
   constructor(name: string, args: ClusterOrderCrdArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("fulfillment:index:ClusterOrderCrd", name, {}, opts);
-    this.crd = new CustomResourceDefinition(
-      `${name}-crd`,
-      { kubeconfig: args.kubeconfig, spec: clusterOrderCrdSpecFor(args.generation), ifExists: args.ifExists ?? "adopt" },
-      { parent: this },
-    );
-    this.crdName = this.crd.name;
-    this.preexisting = this.crd.preexisting.apply((value) => value === true);
-    this.registerOutputs({ crdName: this.crdName, preexisting: this.preexisting });
+    // The SDK records a component's arguments as its inputs: the kubeconfig goes in as a secret.
+    super("fulfillment:index:ClusterOrderCrd", name, { ...args, kubeconfig: pulumi.secret(args.kubeconfig), componentName: name } as unknown as pulumi.Inputs, opts);
+    this.crdName = pulumi.output(this.getData()).apply((data) => data.crdName);
+    this.preexisting = pulumi.output(this.getData()).apply((data) => data.preexisting);
+  }
+
+  protected override async initialize(inputs: pulumi.Inputs): Promise<CrdData> {
+    const args = inputs as ClusterOrderCrdArgs & { componentName: string };
+    const spec = clusterOrderCrdSpecFor(args.generation);
+    const crdName = `${spec.names.plural}.${spec.group}`;
+    const ifExists = args.ifExists ?? "adopt";
+    if (!["adopt", "skip", "fail"].includes(ifExists)) throw new Error(`ClusterOrderCrd ${args.componentName}: ifExists must be "adopt", "skip" or "fail"`);
+    const stackTag = `${pulumi.getProject()}/${pulumi.getStack()}`;
+    const kubeconfig = await knownValue(pulumi.secret(args.kubeconfig));
+    const existing = kubeconfig === undefined ? undefined : await existingOwner(kubeconfig, crdName);
+    const preexisting = existing !== undefined && existing !== stackTag;
+    const provider = args.provider ?? new k8s.Provider(`${args.componentName}-kubernetes`, { kubeconfig: pulumi.secret(args.kubeconfig) }, { parent: this });
+    const options = { parent: this, provider };
+    if (!preexisting) {
+      this.crd = new k8s.apiextensions.v1.CustomResourceDefinition(
+        `${args.componentName}-crd`,
+        { metadata: { name: crdName, labels: MANAGED_BY_LABELS, annotations: { [CREATED_BY_ANNOTATION]: stackTag } }, spec },
+        options,
+      );
+    } else if (ifExists === "adopt") {
+      this.crd = new k8s.apiextensions.v1.CustomResourceDefinitionPatch(`${args.componentName}-crd`, { metadata: { name: crdName, labels: MANAGED_BY_LABELS }, spec }, options);
+    } else if (ifExists === "fail") {
+      throw new Error(
+        `ClusterOrderCrd ${args.componentName}: CustomResourceDefinition '${crdName}' already exists in the cluster and this stack did not create it. ` +
+          `Set ifExists: "adopt" (apply this definition over it; it stays on destroy) or "skip" (leave it as it is), ` +
+          `or take it over for good with \`pulumi import kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition <name> ${crdName}\`.`,
+      );
+    }
+    return { crdName, preexisting };
+  }
+}
+
+/** The value of an input once known; undefined when it stays unknown (a preview before its source exists). */
+function knownValue<T>(input: pulumi.Output<T>): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    // isKnown is part of every Output (not in the public typings).
+    const known = (input as unknown as { isKnown: Promise<boolean> }).isKnown;
+    known.then((isKnown) => (isKnown ? input.apply((value) => resolve(value)) : resolve(undefined)), reject);
+  });
+}
+
+/**
+ * Who made the CRD: undefined when there is none, else the `<project>/<stack>` that created
+ * it through this component ("" for one made otherwise). Read with the admin kubeconfig
+ * through the project's kube client; the answer decides which resource the program declares.
+ */
+async function existingOwner(kubeconfig: string, crdName: string): Promise<string | undefined> {
+  const { isNotFound, kubeRequest, loadKubeconfig } = await import("../kube/client");
+  const ctx = loadKubeconfig(kubeconfig, "admin kubeconfig");
+  try {
+    const live = await kubeRequest(ctx, "GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crdName)}`);
+    if (live?.metadata?.deletionTimestamp) return undefined;
+    return live?.metadata?.annotations?.[CREATED_BY_ANNOTATION] ?? "";
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }

@@ -3,24 +3,31 @@
 // account, least-privilege RBAC (or cluster-admin when asked for), a token for it, a
 // minimal kubeconfig proven to authenticate and to be allowed what the service does,
 // and the Hub registration carrying that kubeconfig.
+//
+// The Kubernetes objects are @pulumi/kubernetes resources (server-side apply, await,
+// drift, import) through one explicit provider built from the admin kubeconfig. Ours
+// (components/kube) is only what that provider has no resource for: the TokenRequest
+// token with its renewal, and the verified minimal kubeconfig. A stack that 0.1 made
+// (objects as dynamic resources) moves over with a plain `up`: README, "Moving a hub
+// stack from 0.1".
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Hub } from "../resources/hub";
 import type { ConnectionArgs } from "../toolkit/connectionArgs";
-import { CLUSTER_ORDER_PLURAL, clusterOrderGroup } from "./clusterOrderCrd";
+import { CLUSTER_ORDER_PLURAL, clusterOrderGroup, MANAGED_BY_LABELS } from "./clusterOrderCrd";
 import type { ApiGeneration } from "../client/api/domain";
-import {
-  ClusterRole,
-  ClusterRoleBinding,
-  HubKubeconfig,
-  Namespace,
-  Role,
-  RoleBinding,
-  ServiceAccount,
-  ServiceAccountToken,
-  ServiceAccountTokenSecret,
-  type AccessCheckArgs,
-  type PolicyRule,
-} from "./kube/resources";
+import { HubKubeconfig, ServiceAccountToken, type AccessCheckArgs } from "./kube/resources";
+
+/** An RBAC rule as the components write it (a plain `k8s.types.input.rbac.v1.PolicyRule`). */
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+const RBAC_API_GROUP = "rbac.authorization.k8s.io";
+
+
 
 export const DEFAULT_HUB_NAMESPACE = "cloudkit-orders";
 export const DEFAULT_SERVICE_ACCOUNT = "fulfillment-hub";
@@ -105,16 +112,19 @@ export class HubBootstrap extends pulumi.ComponentResource {
   readonly tokenExpiry: pulumi.Output<string | undefined>;
   readonly namespace: string;
   readonly serviceAccountName: string;
-  readonly namespaceResource?: Namespace;
-  readonly serviceAccount: ServiceAccount;
-  readonly role?: Role;
-  readonly roleBinding?: RoleBinding;
+  /** The provider every Kubernetes object of this hub is made with (the admin kubeconfig, secret). */
+  readonly kubernetesProvider: k8s.Provider;
+  readonly namespaceResource?: k8s.core.v1.Namespace;
+  readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  readonly role?: k8s.rbac.v1.Role;
+  readonly roleBinding?: k8s.rbac.v1.RoleBinding;
   /** Reading HostedClusters and their Secrets in the clusters' namespaces. */
-  readonly hostedClusterReader?: ClusterRole;
-  readonly hostedClusterReaderBinding?: ClusterRoleBinding;
-  readonly clusterRoleBinding?: ClusterRoleBinding;
+  readonly hostedClusterReader?: k8s.rbac.v1.ClusterRole;
+  readonly hostedClusterReaderBinding?: k8s.rbac.v1.ClusterRoleBinding;
+  readonly clusterRoleBinding?: k8s.rbac.v1.ClusterRoleBinding;
   readonly tokenRequest?: ServiceAccountToken;
-  readonly tokenSecret?: ServiceAccountTokenSecret;
+  /** The long-lived token Secret (token kind "secret"), filled by the cluster's controller manager. */
+  readonly tokenSecret?: k8s.core.v1.Secret;
   readonly hubKubeconfig: HubKubeconfig;
   readonly hub: Hub;
 
@@ -132,40 +142,41 @@ export class HubBootstrap extends pulumi.ComponentResource {
     this.serviceAccountName = account;
     const admin = pulumi.secret(args.adminKubeconfig);
     const parent = { parent: this };
+    this.kubernetesProvider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig: admin }, parent);
+    const kube = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({ parent: this, provider: this.kubernetesProvider, dependsOn });
 
     if (args.createNamespace !== false) {
-      this.namespaceResource = new Namespace(`${name}-namespace`, { kubeconfig: admin, name: namespace }, parent);
+      this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { labels: MANAGED_BY_LABELS, name: namespace } }, kube());
     }
-    const inNamespace = { ...parent, dependsOn: this.namespaceResource ? [this.namespaceResource] : [] };
-    this.serviceAccount = new ServiceAccount(`${name}-sa`, { kubeconfig: admin, namespace, name: account }, inNamespace);
-    const subject = { kind: "ServiceAccount" as const, name: account, namespace };
+    const inNamespace = this.namespaceResource ? [this.namespaceResource] : [];
+    this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { labels: MANAGED_BY_LABELS, name: account, namespace } }, kube(inNamespace));
+    const subjects = [{ kind: "ServiceAccount", name: account, namespace }];
 
     let grants: pulumi.Resource[];
     if (args.clusterAdmin) {
-      this.clusterRoleBinding = new ClusterRoleBinding(
+      this.clusterRoleBinding = new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-cluster-admin`,
-        {
-          kubeconfig: admin,
-          name: `fulfillment-hub:${namespace}:${account}`,
-          roleRef: { kind: "ClusterRole", name: "cluster-admin" },
-          subjects: [subject],
-        },
-        { ...parent, dependsOn: [this.serviceAccount] },
+        { metadata: { labels: MANAGED_BY_LABELS, name: `fulfillment-hub:${namespace}:${account}` }, roleRef: { apiGroup: RBAC_API_GROUP, kind: "ClusterRole", name: "cluster-admin" }, subjects },
+        kube([this.serviceAccount]),
       );
       grants = [this.clusterRoleBinding];
     } else {
-      this.role = new Role(`${name}-role`, { kubeconfig: admin, namespace, name: account, rules: leastPrivilegeRules(args.generation) }, inNamespace);
-      this.roleBinding = new RoleBinding(
+      this.role = new k8s.rbac.v1.Role(`${name}-role`, { metadata: { labels: MANAGED_BY_LABELS, name: account, namespace }, rules: leastPrivilegeRules(args.generation) }, kube(inNamespace));
+      this.roleBinding = new k8s.rbac.v1.RoleBinding(
         `${name}-rolebinding`,
-        { kubeconfig: admin, namespace, name: account, roleRef: { kind: "Role", name: this.role.name }, subjects: [subject] },
-        { ...parent, dependsOn: [this.serviceAccount] },
+        { metadata: { labels: MANAGED_BY_LABELS, name: account, namespace }, roleRef: { apiGroup: RBAC_API_GROUP, kind: "Role", name: this.role.metadata.name }, subjects },
+        kube([this.serviceAccount]),
       );
       const readerName = `fulfillment-hub:${namespace}:${account}:hosted-cluster-reader`;
-      this.hostedClusterReader = new ClusterRole(`${name}-hosted-cluster-reader`, { kubeconfig: admin, name: readerName, rules: hostedClusterReadRules() }, parent);
-      this.hostedClusterReaderBinding = new ClusterRoleBinding(
+      this.hostedClusterReader = new k8s.rbac.v1.ClusterRole(`${name}-hosted-cluster-reader`, { metadata: { labels: MANAGED_BY_LABELS, name: readerName }, rules: hostedClusterReadRules() }, kube());
+      this.hostedClusterReaderBinding = new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-hosted-cluster-reader`,
-        { kubeconfig: admin, name: readerName, roleRef: { kind: "ClusterRole", name: this.hostedClusterReader.name }, subjects: [subject] },
-        { ...parent, dependsOn: [this.serviceAccount] },
+        {
+          metadata: { labels: MANAGED_BY_LABELS, name: readerName },
+          roleRef: { apiGroup: RBAC_API_GROUP, kind: "ClusterRole", name: this.hostedClusterReader.metadata.name },
+          subjects,
+        },
+        kube([this.serviceAccount]),
       );
       grants = [this.roleBinding, this.hostedClusterReaderBinding];
     }
@@ -177,8 +188,8 @@ export class HubBootstrap extends pulumi.ComponentResource {
         {
           kubeconfig: admin,
           namespace,
-          serviceAccountName: this.serviceAccount.name,
-          serviceAccountUid: this.serviceAccount.uid,
+          serviceAccountName: this.serviceAccount.metadata.name,
+          serviceAccountUid: this.serviceAccount.metadata.uid,
           lifetime: token.lifetime ?? "24h",
           renewBefore: token.renewBefore ?? 0.25,
         },
@@ -187,12 +198,16 @@ export class HubBootstrap extends pulumi.ComponentResource {
       tokenValue = this.tokenRequest.token;
       this.tokenExpiry = this.tokenRequest.expiry;
     } else {
-      this.tokenSecret = new ServiceAccountTokenSecret(
+      // The provider waits until the controller manager has filled the token in.
+      this.tokenSecret = new k8s.core.v1.Secret(
         `${name}-token`,
-        { kubeconfig: admin, namespace, name: `${account}-token`, serviceAccountName: this.serviceAccount.name },
-        parent,
+        {
+          metadata: { labels: MANAGED_BY_LABELS, name: `${account}-token`, namespace, annotations: { "kubernetes.io/service-account.name": account } },
+          type: "kubernetes.io/service-account-token",
+        },
+        kube([this.serviceAccount]),
       );
-      tokenValue = this.tokenSecret.token;
+      tokenValue = pulumi.secret(this.tokenSecret.data.apply((data) => Buffer.from(data?.token ?? "", "base64").toString("utf8")));
       this.tokenExpiry = pulumi.output(undefined);
     }
 

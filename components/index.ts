@@ -15,4 +15,4 @@ export {
   CLUSTER_ORDER_UUID_LABEL,
   type ClusterOrderCrdArgs,
 } from "./clusterOrderCrd";
-export * as kubernetes from "./kube/resources";
+export { ServiceAccountToken, HubKubeconfig, type ServiceAccountTokenArgs, type HubKubeconfigArgs } from "./kube/resources";

@@ -73,7 +73,7 @@ cd "$ROOT/examples/multi-cluster"
 pulumi stack select --create dev >/dev/null
 
 if [[ "${1:-}" == destroy ]]; then
-  if pulumi stack export 2>/dev/null | grep -q 'dynamic/kubernetes:' && ! bash "$ROOT/scripts/local-kube.sh" status >/dev/null 2>&1; then
+  if pulumi stack export 2>/dev/null | grep -qE '"type": *"kubernetes:|dynamic/kubernetes:' && ! bash "$ROOT/scripts/local-kube.sh" status >/dev/null 2>&1; then
     echo "The demo's hubs lived on the local API server, which is no longer running (its objects went with it)."
     echo "Remove the stack's record instead: cd examples/multi-cluster && pulumi stack rm dev --force --yes"
     exit 1

@@ -11,6 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { compact, containsUnknown, progress, sameJson, parseInputs, validateInputs } from "../../toolkit/common";
 import { parseDuration } from "../../timing/duration";
+import { systemClock, type Clock } from "../../timing/clock";
 import { isNotFound, kubeRequest, loadKubeconfig, retrying, type KubeContext } from "../../kube/client";
 
 /** The API server refuses TokenRequests shorter than 10 minutes. */
@@ -50,7 +51,7 @@ export interface TokenOutputs extends TokenInputs {
 }
 
 /** Why the token held in `olds` must be replaced by a new one now, or undefined. */
-export function renewalReason(olds: Partial<TokenOutputs>, now = Date.now(), renewBefore = olds.renewBefore ?? 0.25): string | undefined {
+export function renewalReason(olds: Partial<TokenOutputs>, now: number, renewBefore = olds.renewBefore ?? 0.25): string | undefined {
   const expiry = Date.parse(olds.expiry ?? "");
   const issued = Date.parse(olds.issuedAt ?? "");
   if (!olds.token || !Number.isFinite(expiry)) return "no token yet";
@@ -66,9 +67,9 @@ function tokenPath(inputs: TokenInputs): string {
   return `/api/v1/namespaces/${encodeURIComponent(inputs.namespace)}/serviceaccounts/${encodeURIComponent(inputs.serviceAccountName)}/token`;
 }
 
-async function requestToken(ctx: KubeContext, inputs: TokenInputs): Promise<{ token: string; issuedAt: string; expiry: string }> {
+async function requestToken(ctx: KubeContext, inputs: TokenInputs, clock: Clock): Promise<{ token: string; issuedAt: string; expiry: string }> {
   const lifetimeMs = parseDuration(inputs.lifetime, "lifetime");
-  const issuedAt = new Date();
+  const issuedAt = new Date(clock.now());
   // A service account created a moment ago may not be in the API server's cache yet.
   const response = await retrying(10_000, isNotFound, () =>
     kubeRequest(ctx, "POST", tokenPath(inputs), {
@@ -104,57 +105,71 @@ function tokenShapeChanged(olds: Partial<TokenOutputs>, news: TokenInputs): stri
   return changed;
 }
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+/**
+ * The provider's methods, deciding renewal by `clock` (the engine's serialized provider
+ * uses the system clock; tests pass their own and call the methods directly).
+ */
+export function tokenProvider(clock: Clock = systemClock) {
+  return {
+    check,
+    async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
+      const replaces: string[] = [];
+      for (const key of ["namespace", "serviceAccountName"] as const) {
+        if (containsUnknown(news[key]) || news[key] !== olds[key]) replaces.push(key);
+      }
+      const diffs = [...replaces, ...tokenShapeChanged(olds, news)];
+      if (news.renewBefore !== olds.renewBefore) diffs.push("renewBefore");
+      const due = renewalReason(olds, clock.now(), typeof news.renewBefore === "number" ? news.renewBefore : olds.renewBefore);
+      if (due) diffs.push("token");
+      return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+      const inputs = parseInputs(tokenInputsSchema, news);
+      const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
+      const token = await requestToken(ctx, inputs, clock);
+      const id = `${inputs.namespace}/${inputs.serviceAccountName}`;
+      progress("ServiceAccountToken", id, `issued, expires at ${token.expiry}`);
+      return { id, outs: outputs(inputs, token) };
+    },
+
+    async read(id: string, props: Partial<TokenOutputs>): Promise<pulumi.dynamic.ReadResult> {
+      if (!props?.kubeconfig || !props.token) return { id: "", props: {} };
+      const ctx = loadKubeconfig(props.kubeconfig, "admin kubeconfig");
+      // The token is gone for all purposes if the API server no longer accepts it (account deleted or re-created).
+      const review = await kubeRequest(ctx, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", {
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token: props.token, audiences: props.audiences } },
+      });
+      if (review?.status?.authenticated !== true) return { id: "", props: {} };
+      const outs = { ...props, renewalDue: renewalReason(props, clock.now()) !== undefined } as TokenOutputs;
+      const { token: _t, issuedAt: _i, expiry: _e, renewalDue: _r, ...inputs } = outs;
+      return { id, props: outs, inputs };
+    },
+
+    async update(id: string, olds: TokenOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+      const inputs = parseInputs(tokenInputsSchema, news);
+      const reason = tokenShapeChanged(olds, inputs).length > 0 ? "its inputs changed" : renewalReason(olds, clock.now(), inputs.renewBefore);
+      if (!reason) return { outs: { ...olds, ...inputs, renewalDue: false } };
+      const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
+      const token = await requestToken(ctx, inputs, clock);
+      progress("ServiceAccountToken", id, `renewed (${reason}); expires at ${token.expiry}`);
+      return { outs: outputs(inputs, token) };
+    },
+
+    /** A requested token cannot be revoked on its own; it dies with its lifetime or its service account. */
+    async delete(_id: string, _props: TokenOutputs): Promise<void> {},
+  };
+}
+
+async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { value, failures } = validateInputs(tokenInputsSchema, news);
   // Defaults are written into the inputs, so state and diffs show them.
   return { inputs: value ? { ...news, lifetime: value.lifetime, renewBefore: value.renewBefore } : news, failures };
 }
 
-export async function diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
-  const replaces: string[] = [];
-  for (const key of ["namespace", "serviceAccountName"] as const) {
-    if (containsUnknown(news[key]) || news[key] !== olds[key]) replaces.push(key);
-  }
-  const diffs = [...replaces, ...tokenShapeChanged(olds, news)];
-  if (news.renewBefore !== olds.renewBefore) diffs.push("renewBefore");
-  const due = renewalReason(olds, Date.now(), typeof news.renewBefore === "number" ? news.renewBefore : olds.renewBefore);
-  if (due) diffs.push("token");
-  return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false };
-}
-
-export async function create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = parseInputs(tokenInputsSchema, news);
-  const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
-  const token = await requestToken(ctx, inputs);
-  const id = `${inputs.namespace}/${inputs.serviceAccountName}`;
-  progress("ServiceAccountToken", id, `issued, expires at ${token.expiry}`);
-  return { id, outs: outputs(inputs, token) };
-}
-
-export async function read(id: string, props: Partial<TokenOutputs>): Promise<pulumi.dynamic.ReadResult> {
-  if (!props?.kubeconfig || !props.token) return { id: "", props: {} };
-  const ctx = loadKubeconfig(props.kubeconfig, "admin kubeconfig");
-  // The token is gone for all purposes if the API server no longer accepts it (account deleted or re-created).
-  const review = await kubeRequest(ctx, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", {
-    body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token: props.token, audiences: props.audiences } },
-  });
-  if (review?.status?.authenticated !== true) return { id: "", props: {} };
-  const outs = { ...props, renewalDue: renewalReason(props) !== undefined } as TokenOutputs;
-  const { token: _t, issuedAt: _i, expiry: _e, renewalDue: _r, ...inputs } = outs;
-  return { id, props: outs, inputs };
-}
-
-export async function update(id: string, olds: TokenOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = parseInputs(tokenInputsSchema, news);
-  const reason = tokenShapeChanged(olds, inputs).length > 0 ? "its inputs changed" : renewalReason(olds, Date.now(), inputs.renewBefore);
-  if (!reason) return { outs: { ...olds, ...inputs, renewalDue: false } };
-  const ctx = loadKubeconfig(inputs.kubeconfig, "admin kubeconfig");
-  const token = await requestToken(ctx, inputs);
-  progress("ServiceAccountToken", id, `renewed (${reason}); expires at ${token.expiry}`);
-  return { outs: outputs(inputs, token) };
-}
-
-/** A requested token cannot be revoked on its own; it dies with its lifetime or its service account. */
-export async function remove(_id: string, _props: TokenOutputs): Promise<void> {}
-
+// What the serialized provider (toolkit/delegate.ts) calls: the methods on the system clock.
+const onSystemClock = tokenProvider();
+export const { diff, create, read, update } = onSystemClock;
+export { check };
+export const remove = onSystemClock.delete;
 export { remove as delete };

@@ -29,7 +29,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
   let stack: Stack;
   const simLog: string[] = [];
   const seenTokens: string[] = [];
-  const settings = { renewBefore: 0.25, second: false };
+  const settings = { renewBefore: 0.25, second: false, generation: "innabox" as "innabox" | "osac" };
 
   const client = () => clientFor({ address: sim.address, plaintext: true });
   const registeredKubeconfig = async (id: string) =>
@@ -38,7 +38,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
 
   beforeAll(async () => {
     requireBuilt([
-      "components/kube/objectProvider",
+      "components/clusterOrderCrd",
       "components/kube/tokenProvider",
       "components/kube/kubeconfigProvider",
       "resources/hubProvider",
@@ -53,7 +53,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
       const crd = new ClusterOrderCrd("orders", { kubeconfig: admin });
       const hub = new HubBootstrap(
         "hub",
-        { adminKubeconfig: admin, hubId: HUB, token: { kind: "request", lifetime: "10m", renewBefore: settings.renewBefore }, connection },
+        { adminKubeconfig: admin, hubId: HUB, token: { kind: "request", lifetime: "10m", renewBefore: settings.renewBefore }, connection, generation: settings.generation },
         { dependsOn: [crd] },
       );
       const outputs: Record<string, unknown> = {
@@ -211,20 +211,19 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
   }, 60_000);
 
   it("renews a token that is due on up (clock-driven), shows it on preview and refresh, and updates the Hub", async () => {
-    // 0.999 of a 10-minute lifetime: due 0.6 s after issue.
-    settings.renewBefore = 0.999;
+    // renewBefore 1: a token is due the moment it is issued (less than all of its life is left).
+    settings.renewBefore = 1;
     const first = await stack.up();
     const renewed: string = first.outputs.kubeconfig.value;
     expect(tokenOf(renewed)).not.toBe(seenTokens[0]);
     seenTokens.push(tokenOf(renewed));
     expect(await registeredKubeconfig(HUB)).toBe(renewed);
 
-    await new Promise((r) => setTimeout(r, 700)); // past 0.1 % of the lifetime
-    // Nothing in the program changed: the clock alone makes the token due.
+    // Nothing in the program changed: the clock alone makes the token due (and with it the kubeconfig and the Hub).
     const preview = await stack.preview();
-    expect(preview.changeSummary.update ?? 0).toBeGreaterThanOrEqual(1);
+    expect(preview.changeSummary.update).toBe(3);
     const refresh = await stack.refresh();
-    expect(refresh.summary.resourceChanges?.update ?? 0).toBeGreaterThanOrEqual(1);
+    expect(refresh.summary.resourceChanges?.update).toBe(1);
     const state = await stack.exportStack();
     const token = (state.deployment.resources as any[]).find((r) => r.type === "pulumi-nodejs:dynamic/kubernetes:ServiceAccountToken");
     expect(token.outputs.renewalDue).toBe(true);
@@ -288,6 +287,22 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     await expect(client().call(Hubs.method.get, { id: "kube-hub-admin" })).rejects.toThrow(/not found/i);
   }, 240_000);
 
+  it("previews a changed Role with the Kubernetes provider's property diff, and changes nothing", async () => {
+    settings.generation = "osac";
+    try {
+      const preview = await stack.preview({ diff: true, color: "never" });
+      expect(preview.changeSummary.update).toBeGreaterThanOrEqual(1);
+      // The provider's detailed diff names the changed rule, on the Role itself.
+      expect(preview.stdout).toMatch(/kubernetes:rbac.authorization.k8s.io\/v1:Role[\s\S]*rules[\s\S]*osac\.openshift\.io/);
+      expect(preview.stdout).toContain("cloudkit.openshift.io");
+    } finally {
+      settings.generation = "innabox";
+    }
+    const role = await getObject(kube.adminKubeconfig, ["role", "-n", NS, "fulfillment-hub"]);
+    expect(role.rules[0].apiGroups).toEqual(["cloudkit.openshift.io"]);
+    await stack.preview({ expectNoChanges: true });
+  }, 120_000);
+
   it("keeps the admin kubeconfig, its token and every service-account token out of the state in plain text", async () => {
     const files = backendFiles(t);
     const hits = filesContaining(files, [kube.adminToken, kube.adminKubeconfig, ...seenTokens]);
@@ -298,7 +313,14 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     const destroy = await stack.destroy();
     expect(destroy.summary.result).toBe("succeeded");
     await expect(client().call(Hubs.method.get, { id: HUB })).rejects.toThrow(/not found/i);
-    expect(await getObject(kube.adminKubeconfig, ["namespace", NS])).toBeUndefined();
-    expect(await getObject(kube.adminKubeconfig, ["crd", "clusterorders.cloudkit.openshift.io"])).toBeUndefined();
+    const admin = kube.adminKubeconfig;
+    const namespace = await getObject(admin, ["namespace", NS]);
+    // Gone, or still terminating while the namespace controller empties it.
+    expect(namespace === undefined || namespace.status?.phase === "Terminating").toBe(true);
+    expect(await getObject(admin, ["crd", "clusterorders.cloudkit.openshift.io"])).toBeUndefined();
+    expect(await getObject(admin, ["clusterrole", `fulfillment-hub:${NS}:fulfillment-hub:hosted-cluster-reader`])).toBeUndefined();
+    expect(await getObject(admin, ["clusterrolebinding", `fulfillment-hub:${NS}:fulfillment-hub:hosted-cluster-reader`])).toBeUndefined();
+    const state = await stack.exportStack();
+    expect(state.deployment.resources ?? []).toEqual([]);
   }, 240_000);
 });

@@ -1,7 +1,8 @@
-// The clock, projection and kubeconfig rules of components/kube, without an API server.
+// The clock and kubeconfig rules of components/kube, without an API server.
 import { describe, expect, it } from "vitest";
-import { project } from "../../components/kube/objectProvider";
-import { renewalReason, tokenInputsSchema } from "../../components/kube/tokenProvider";
+import { managedByPulumiKubernetes } from "../../components/kube/objectProvider";
+import { renewalReason, tokenInputsSchema, tokenProvider, type TokenInputs, type TokenOutputs } from "../../components/kube/tokenProvider";
+import type { Clock } from "../../timing/clock";
 import { loadKubeconfig, minimalKubeconfig } from "../../kube/client";
 import { kubeconfigYaml } from "../helpers/localKube";
 
@@ -31,14 +32,38 @@ describe("token renewal rule", () => {
   });
 });
 
-describe("projection of live objects onto the program's fields", () => {
-  it("ignores server defaults but keeps changes of what the program sets", () => {
-    const desired = { rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] };
-    const live = { rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [] }], extra: 1 };
-    expect(project(live, desired)).toEqual(desired);
-    const changed = { rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }] };
-    expect(project(changed, desired)).toEqual(changed);
-    expect(project({ rules: [] }, desired)).toEqual({ rules: [] });
+describe("token renewal on an injected clock", () => {
+  const olds: TokenOutputs = {
+    kubeconfig: "k",
+    namespace: "n",
+    serviceAccountName: "s",
+    lifetime: "24h",
+    renewBefore: 0.25,
+    token: "t",
+    issuedAt: "2026-01-01T00:00:00.000Z",
+    expiry: "2026-01-02T00:00:00.000Z",
+    renewalDue: false,
+  };
+  const news: TokenInputs = { kubeconfig: "k", namespace: "n", serviceAccountName: "s", lifetime: "24h", renewBefore: 0.25 };
+  const clockAt = (iso: string): Clock => ({ now: () => Date.parse(iso), sleep: async () => {} });
+
+  it("diff proposes an update once the clock passes the renewal point, with nothing else changed", async () => {
+    expect((await tokenProvider(clockAt("2026-01-01T17:00:00Z")).diff("n/s", olds, news)).changes).toBe(false);
+    expect((await tokenProvider(clockAt("2026-01-01T19:00:00Z")).diff("n/s", olds, news)).changes).toBe(true);
+  });
+
+  it("update keeps a token that is not due (no request to the API server)", async () => {
+    const { outs } = await tokenProvider(clockAt("2026-01-01T17:00:00Z")).update!("n/s", olds, { ...news, renewBefore: 0.2 });
+    expect(outs).toMatchObject({ token: "t", renewBefore: 0.2, renewalDue: false });
+  });
+});
+
+describe("the retired 0.1 object provider", () => {
+  it("leaves an object once the @pulumi/kubernetes provider applies it, and only then", () => {
+    const managed = (...managers: string[]) => ({ metadata: { managedFields: managers.map((manager) => ({ manager, operation: "Apply" })) } });
+    expect(managedByPulumiKubernetes(managed("pulumi-fulfillment", "pulumi-kubernetes-9f2c01ab"))).toBe(true);
+    expect(managedByPulumiKubernetes(managed("pulumi-fulfillment"))).toBe(false);
+    expect(managedByPulumiKubernetes({ metadata: {} })).toBe(false);
   });
 });
 

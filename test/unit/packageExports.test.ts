@@ -32,6 +32,10 @@ describe("package exports", () => {
       expect(exportsOf(`pulumi-fulfillment/dist/provider/resources/${name}`)).toEqual(current);
     }
     expect(exportsOf("pulumi-fulfillment/dist/provider/resources/stackConfig")).toContain("rememberStackConfig");
+    // The hub's Kubernetes side: the token and kubeconfig providers, and the retired object provider 0.1 states load.
+    for (const name of ["objectProvider", "tokenProvider", "kubeconfigProvider"]) {
+      expect(exportsOf(`pulumi-fulfillment/dist/components/kube/${name}`)).toEqual(expect.arrayContaining(["check", "diff", "create", "read", "update", "delete"]));
+    }
   });
 
   it("refuses a module outside the map", () => {
