@@ -196,6 +196,8 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
       async (request: proto.CreateRequest) => {
         const type = resourceTypeOf(request.getUrn());
         const news = plain(request.getProperties());
+        // A preview's plan of a create: the inputs are all that is known (outputs stay unknown).
+        if (request.getPreview()) return new proto.CreateResponse().setProperties(struct(wrapSecrets(news.plain, [...news.secretKeys, ...type.secrets])));
         const result = await operation(request.getUrn(), request.getTimeout(), () => type.module.create(news.plain));
         const response = new proto.CreateResponse();
         response.setId(result.id);
@@ -223,6 +225,9 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
         const type = resourceTypeOf(request.getUrn());
         const olds = plain(request.getOlds());
         const news = plain(request.getNews());
+        if (request.getPreview()) {
+          return new proto.UpdateResponse().setProperties(struct(wrapSecrets({ ...olds.plain, ...news.plain }, [...news.secretKeys, ...olds.secretKeys, ...type.secrets])));
+        }
         const result = await operation(request.getUrn(), request.getTimeout(), () => type.module.update(request.getId(), olds.plain, news.plain));
         const response = new proto.UpdateResponse();
         response.setProperties(struct(wrapSecrets((result.outs ?? {}) as Props, [...news.secretKeys, ...olds.secretKeys, ...type.secrets])));
