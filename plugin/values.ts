@@ -37,12 +37,21 @@ export function unwrapSecrets(props: Record<string, Json> | undefined): { plain:
   return { plain, secretKeys };
 }
 
-/** Marks the named top-level keys secret; undefined values are left out (the Struct cannot hold them). */
+/**
+ * The dynamic host's serialized provider code, found in states that moved from the dynamic
+ * resources (aliases): meaningless to the plugin, and never written back.
+ */
+const DYNAMIC_PROVIDER_KEY = "__provider";
+
+/**
+ * Marks the named top-level keys secret; undefined values are left out (the Struct cannot
+ * hold them), and so is a dynamic provider's serialized code.
+ */
 export function wrapSecrets(props: Record<string, Json>, secretKeys: Iterable<string>): Record<string, Json> {
   const secrets = new Set(secretKeys);
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(props)) {
-    if (value === undefined) continue;
+    if (value === undefined || key === DYNAMIC_PROVIDER_KEY) continue;
     out[key] = secrets.has(key) ? secretValue(value) : value;
   }
   return out;
