@@ -8,7 +8,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 .DEFAULT_GOAL := help
-.PHONY: demo-destroy demo test install build toolchain toolchain-kube toolchain-kubernetes proto proto-check bench clean help lint typecheck
+.PHONY: demo-destroy demo test install build sdk toolchain toolchain-kube toolchain-kubernetes proto proto-check bench clean help lint typecheck
 
 help:
 	@echo "make demo    - set up everything and run the multi-cluster example on the embedded simulator"
@@ -31,6 +31,8 @@ install: node_modules/.install-stamp
 
 toolchain:
 	bash scripts/toolchain.sh pulumi
+	bash scripts/toolchain.sh yaml
+	bash scripts/toolchain.sh plugin
 
 toolchain-kube:
 	bash scripts/toolchain.sh kube
@@ -40,9 +42,17 @@ toolchain-kube:
 toolchain-kubernetes: toolchain
 	bash scripts/toolchain.sh kubernetes
 
+# The generated SDK (sdk/nodejs) compiles into dist/sdk with its own package.json, which
+# its getVersion() reads to pick the plugin version.
 build: install
 	npx tsc -p tsconfig.json
-	chmod +x dist/simulator/cli.js dist/automation/cli.js 2>/dev/null || true
+	npx tsc -p sdk/nodejs/tsconfig.json --outDir dist/sdk
+	cp sdk/nodejs/package.json dist/sdk/package.json
+	chmod +x dist/simulator/cli.js dist/automation/cli.js dist/plugin/main.js 2>/dev/null || true
+
+# Regenerates schema/schema.json from plugin/schema.ts and sdk/nodejs from the schema.
+sdk: build
+	bash scripts/generate-sdk.sh
 
 proto: install
 	bash scripts/generate-proto.sh

@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "proto/gen/**", ".work/**", ".vitest/**", "examples/**/node_modules/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["dist/**", "node_modules/**", "proto/gen/**", "sdk/nodejs/**", ".work/**", ".vitest/**", "examples/**/node_modules/**", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

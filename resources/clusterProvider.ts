@@ -13,6 +13,7 @@ import { packParameter } from "../client/anyValues";
 import { parseDuration } from "../timing/duration";
 import { canonicalCidr } from "../client/cidr";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
+import { operationTimeoutMs } from "../toolkit/operation";
 import { apiFor } from "../client/api";
 import { checkFailure, compact, containsUnknown, errorMessage, initFailure, isUnknown, progress, parseInputs, validateInputs } from "../toolkit/common";
 import {
@@ -34,8 +35,9 @@ import { lookupHostTypeId, lookupTemplate, TemplateNotFoundError, type TemplateI
 
 export { pendingHintAfterMs } from "./clusterWaits";
 
-function timeoutMs(inputs: ClusterInputs, kind: keyof typeof DEFAULT_TIMEOUTS): number {
-  return parseDuration(inputs.timeouts?.[kind] ?? DEFAULT_TIMEOUTS[kind], `timeouts.${kind}`);
+/** The engine's customTimeouts when a host passes them (the provider plugin), else `timeouts` or the default. */
+function timeoutMs(inputs: Pick<ClusterInputs, "timeouts">, kind: keyof typeof DEFAULT_TIMEOUTS): number {
+  return operationTimeoutMs(() => parseDuration(inputs.timeouts?.[kind] ?? DEFAULT_TIMEOUTS[kind], `timeouts.${kind}`));
 }
 
 /** Generation-dependent words in errors: which API the server speaks. */
@@ -412,7 +414,7 @@ export async function remove(id: string, props: ClusterOutputs): Promise<void> {
   if (!(await api.clusters.delete(id))) return;
   progress("cluster", label, "deletion requested; waiting until the service has removed it");
   try {
-    await waitForDeletion(api, id, label, parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete"));
+    await waitForDeletion(api, id, label, timeoutMs(props, "delete"));
   } catch (error) {
     // By name: Pulumi may load this module more than once in a provider process.
     if (!(error instanceof Error) || error.name !== "WaitTimeoutError") throw error;

@@ -78,6 +78,8 @@ if [[ "${1:-}" == destroy ]]; then
     echo "Remove the stack's record instead: cd examples/multi-cluster && pulumi stack rm dev --force --yes"
     exit 1
   fi
+  say "pulumi destroy (the Pulumi YAML example)"
+  (cd "$ROOT/examples/yaml" && pulumi stack select --create dev >/dev/null && pulumi destroy --yes --skip-preview --parallel 32)
   say "pulumi destroy"
   pulumi destroy --yes --skip-preview --parallel 32
   bash "$ROOT/scripts/local-kube.sh" stop >/dev/null 2>&1 || true
@@ -91,6 +93,14 @@ say "Stack outputs"
 pulumi stack output --json
 say "pulumi refresh (expecting no drift)"
 pulumi refresh --yes --expect-no-changes --skip-preview
+say "The same service from Pulumi YAML (examples/yaml, on the provider plugin pulumi-resource-fulfillment)"
+(
+  cd "$ROOT/examples/yaml"
+  pulumi stack select --create dev >/dev/null
+  if [[ -n "${DEMO_HUB_KUBECONFIG:-}" ]]; then pulumi config set --secret hubKubeconfig -- "$(cat "$DEMO_HUB_KUBECONFIG")"; fi
+  pulumi up --yes --parallel 32
+  pulumi refresh --yes --expect-no-changes --skip-preview
+)
 say "Done"
 cat <<MSG
 The demo stack lives in .work/demo (backend and simulator state).

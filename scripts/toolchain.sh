@@ -5,6 +5,9 @@
 #   scripts/toolchain.sh pulumi        # pulumi CLI + Node.js language host + dynamic provider launcher
 #   scripts/toolchain.sh kube          # kube-apiserver + kube-controller-manager (hub tests)
 #   scripts/toolchain.sh kubernetes    # the @pulumi/kubernetes provider plugin (hub bootstrap)
+#   scripts/toolchain.sh yaml          # pulumi-language-yaml (Pulumi YAML programs, `pulumi import` code)
+#   scripts/toolchain.sh sdkgen        # pulumi-fulfillment-sdkgen (the TypeScript SDK from schema/schema.json)
+#   scripts/toolchain.sh plugin        # installs pulumi-resource-fulfillment (this package's provider plugin)
 #   scripts/toolchain.sh all
 #   scripts/toolchain.sh bin-dir       # prints the cache directory (put it on PATH)
 set -euo pipefail
@@ -137,11 +140,50 @@ install_plugin() {
   log "installed $kind plugin $name v$version into $home/plugins"
 }
 
+build_yaml() {
+  build_go_binary language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml pulumi-language-yaml
+}
+
+# The Node.js language host built here (v3.68.0, the last one the proxy serves) predates
+# GeneratePackage, so `pulumi package gen-sdk --language nodejs` cannot reach the code
+# generator through it; this helper runs the same generator (pkg/v3 v3.250.0's
+# codegen/nodejs) in process. Its go.mod is the CLI helper's plus a direct semver require.
+build_sdkgen() {
+  build_go_binary sdkgen . pulumi-fulfillment-sdkgen
+}
+
+# The provider plugin is this package's dist/plugin/main.js. The launcher installed under
+# $PULUMI_HOME/plugins runs the copy of pulumi-fulfillment the program itself installed
+# (node_modules above the directory the engine starts it in), else this checkout's.
+install_fulfillment_plugin() {
+  local version launcher
+  version="$(node -p 'require(process.argv[1]).version' "$ROOT/package.json")"
+  launcher="$CACHE/pulumi-resource-fulfillment-launcher"
+  mkdir -p "$CACHE"
+  cat > "$launcher.tmp" <<LAUNCHER
+#!/bin/sh
+dir="\$PWD"
+while :; do
+  main="\$dir/node_modules/pulumi-fulfillment/dist/plugin/main.js"
+  if [ -f "\$main" ]; then exec node "\$main" "\$@"; fi
+  [ "\$dir" = "/" ] && break
+  dir="\$(dirname "\$dir")"
+done
+exec node "$ROOT/dist/plugin/main.js" "\$@"
+LAUNCHER
+  chmod +x "$launcher.tmp"
+  mv "$launcher.tmp" "$launcher"
+  install_plugin resource fulfillment "$version" "$launcher"
+}
+
 case "${1:-all}" in
   pulumi) build_pulumi ;;
   kube) build_kube ;;
   kubernetes) build_kubernetes_plugin ;;
-  all) build_pulumi; build_kube; build_kubernetes_plugin ;;
+  yaml) build_yaml ;;
+  sdkgen) build_sdkgen ;;
+  plugin) install_fulfillment_plugin ;;
+  all) build_pulumi; build_kube; build_kubernetes_plugin; build_yaml; install_fulfillment_plugin ;;
   bin-dir) echo "$BIN" ;;
-  *) echo "usage: $0 [pulumi|kube|kubernetes|all|bin-dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [pulumi|kube|kubernetes|yaml|sdkgen|plugin|all|bin-dir]" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime";
 import { connectionInputSchema } from "../client/connection";
 
 import { compact } from "../json/values";
+import { currentOperation } from "./operation";
 
 export { compact, sameJson, stableStringify } from "../json/values";
 
@@ -95,9 +96,14 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Progress lines from a provider reach the engine's diagnostics (and `pulumi up`'s output) through stdout. */
+/**
+ * Progress lines: in the dynamic host they reach the engine's diagnostics through stdout;
+ * the provider plugin routes them to the resource's own row (see toolkit/operation.ts).
+ */
 export function progress(kind: string, name: string, line: string): void {
-  process.stdout.write(`${kind} ${name}: ${line}\n`);
+  const sink = currentOperation()?.progress;
+  if (sink) sink(`${kind} ${name}: ${line}`);
+  else process.stdout.write(`${kind} ${name}: ${line}\n`);
 }
 
 export const labelsSchema = z

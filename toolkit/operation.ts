@@ -1,0 +1,31 @@
+// What a host knows about the resource operation in flight and the resource modules may
+// use: where progress lines go, the engine's timeout for the operation, a signal that the
+// engine cancelled it. The dynamic host sets none of these (it receives none from the
+// engine), so the modules keep their own defaults there; the provider plugin sets them for
+// each gRPC call. Carried in AsyncLocalStorage so the check/diff/create/read/update/delete
+// signatures, and every wait below them, stay as they are.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface OperationContext {
+  /** Receives each progress line (already prefixed with the resource's kind and name). */
+  progress?: (line: string) => void;
+  /** The engine's timeout for this operation (customTimeouts), in milliseconds. */
+  timeoutMs?: number;
+  /** Aborted when the engine cancels the operation. */
+  signal?: AbortSignal;
+}
+
+const storage = new AsyncLocalStorage<OperationContext>();
+
+export function runInOperation<T>(context: OperationContext, body: () => Promise<T>): Promise<T> {
+  return storage.run(context, body);
+}
+
+export function currentOperation(): OperationContext | undefined {
+  return storage.getStore();
+}
+
+/** The engine's timeout when it gave one, else the resource's own setting. */
+export function operationTimeoutMs(ownSetting: () => number): number {
+  return currentOperation()?.timeoutMs ?? ownSetting();
+}
