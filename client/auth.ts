@@ -13,8 +13,10 @@ export interface TokenSource {
   readonly refreshable: boolean;
   /** Forget `rejected` (if it is still the cached token) so the next `get` runs the script again. */
   invalidate(rejected: string | undefined): void;
-  /** Every token handed out so far, for redaction. */
+  /** Every token handed out so far (and any credential it is made from), for redaction. */
   secrets(): string[];
+  /** What a refresh after UNAUTHENTICATED does, for the progress line; refreshable sources only. */
+  readonly refreshing?: string;
 }
 
 export interface TokenSourceOptions {
@@ -57,6 +59,7 @@ class StaticTokenSource implements TokenSource {
 
 class ScriptTokenSource implements TokenSource {
   readonly refreshable = true;
+  readonly refreshing = "running tokenScript again";
   readonly #script: string;
   readonly #source: string;
   readonly #marginMs: number;
@@ -119,7 +122,24 @@ class ScriptTokenSource implements TokenSource {
   }
 }
 
-export function tokenSourceFor(connection: ResolvedConnection, options: TokenSourceOptions = {}): TokenSource {
+/** Only client credentials need it: the server's trusted issuers, for discovery. */
+export interface TokenSourceContext {
+  trustedIssuers(signal?: AbortSignal): Promise<string[]>;
+}
+
+export function tokenSourceFor(connection: ResolvedConnection, options: TokenSourceOptions = {}, context?: TokenSourceContext): TokenSource {
+  if (connection.clientCredentials) {
+    // Required here, not at the top: it loads openid-client only for connections that use it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ClientCredentialsTokenSource } = require("./oauth") as typeof import("./oauth");
+    return new ClientCredentialsTokenSource(connection.clientCredentials, {
+      ...options,
+      trustedIssuers: context?.trustedIssuers ?? (async () => []),
+      sources: connection.sources,
+      address: connection.address,
+      timeoutMs: connection.deadlineMs,
+    });
+  }
   if (connection.tokenScript) {
     return new ScriptTokenSource(connection.tokenScript, connection.sources.tokenScript ?? "tokenScript", connection.token, options);
   }
