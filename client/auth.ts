@@ -5,6 +5,10 @@
 import { spawn } from "node:child_process";
 import type { ResolvedConnection } from "./connection";
 import { redactSecrets } from "./redact";
+import { DEFAULT_TOKEN_MARGIN_MS, jwtExpiryMs } from "./jwt";
+import { ClientCredentialsTokenSource } from "./oauth";
+
+export { DEFAULT_TOKEN_MARGIN_MS, jwtExpiryMs };
 
 export interface TokenSource {
   /** The token to send now, or undefined for an anonymous call. */
@@ -27,20 +31,7 @@ export interface TokenSourceOptions {
   runScript?: (script: string, options: { timeoutMs: number; source: string; signal?: AbortSignal }) => Promise<string>;
 }
 
-export const DEFAULT_TOKEN_MARGIN_MS = 30_000;
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 30_000;
-
-/** The `exp` claim of a JWT, in epoch milliseconds; undefined for anything that is not a JWT with `exp`. */
-export function jwtExpiryMs(token: string): number | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof payload.exp === "number" && Number.isFinite(payload.exp) ? payload.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 class StaticTokenSource implements TokenSource {
   readonly refreshable = false;
@@ -129,9 +120,6 @@ export interface TokenSourceContext {
 
 export function tokenSourceFor(connection: ResolvedConnection, options: TokenSourceOptions = {}, context?: TokenSourceContext): TokenSource {
   if (connection.clientCredentials) {
-    // Required here, not at the top: it loads openid-client only for connections that use it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ClientCredentialsTokenSource } = require("./oauth") as typeof import("./oauth");
     return new ClientCredentialsTokenSource(connection.clientCredentials, {
       ...options,
       trustedIssuers: context?.trustedIssuers ?? (async () => []),

@@ -9,7 +9,7 @@ import { rootCertificates } from "node:tls";
 import type * as OpenIdClient from "openid-client";
 import type { ClientCredentialsSettings } from "./connection";
 import type { TokenSource, TokenSourceOptions } from "./auth";
-import { DEFAULT_TOKEN_MARGIN_MS, jwtExpiryMs } from "./auth";
+import { DEFAULT_TOKEN_MARGIN_MS, jwtExpiryMs } from "./jwt";
 import { redactSecrets } from "./redact";
 
 /** A token could not be had from the issuer: the message names the setting and the fix, never the secret. */

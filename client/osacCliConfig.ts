@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { formatIssues } from "./errors";
 import type { ConnectionInput } from "./connection";
-import { jwtExpiryMs } from "./auth";
+import { jwtExpiryMs } from "./jwt";
 
 export const OSAC_CONFIG_ENV = "OSAC_CONFIG";
 
