@@ -5,6 +5,7 @@
 // the server's trusted issuers (Capabilities.Get, open without a token), as `osac login` picks
 // it. TLS to the issuer trusts the connection's CA (else the system roots) and honours
 // `insecure`. Like every token source it lives on a client instance, never at module level.
+import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import type * as OpenIdClient from "openid-client";
 import type { ClientCredentialsSettings } from "./connection";
@@ -40,11 +41,23 @@ function openid(): Promise<typeof OpenIdClient> {
 async function fetchFor(settings: ClientCredentialsSettings): Promise<OpenIdClient.CustomFetch> {
   const undici = await import("undici");
   const connect: Record<string, unknown> = {};
-  if (settings.caPem) connect.ca = [...rootCertificates, settings.caPem];
+  // A CA of the connection is added to what Node trusts anyway: its roots and NODE_EXTRA_CA_CERTS.
+  if (settings.caPem) connect.ca = [...rootCertificates, ...extraCaCertificates(), settings.caPem];
   if (settings.insecure) connect.rejectUnauthorized = false;
   const dispatcher = new undici.Agent({ connect });
   return (url, options) =>
     undici.fetch(url, { ...(options as unknown as Parameters<typeof undici.fetch>[1]), dispatcher }) as unknown as Promise<Response>;
+}
+
+/** NODE_EXTRA_CA_CERTS, which Node adds to its default roots but not to an explicit `ca` list. */
+function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file, "utf8")];
+  } catch {
+    return [];
+  }
 }
 
 function causeOf(error: unknown): string {
