@@ -374,9 +374,11 @@ function cliLayer(file: string, problems: string[]): { input: ConnectionInput; c
   return caFiles.length > 0 ? { input, caFiles } : { input };
 }
 
+const CREDENTIAL_KEYS: Key[] = ["token", "tokenScript", "clientId", "clientSecret", "issuer", "scopes"];
+
 const GROUPS: Key[][] = [
   ["address"],
-  ["token", "tokenScript", "clientId", "clientSecret", "issuer", "scopes"],
+  CREDENTIAL_KEYS,
   ["plaintext", "insecure"],
   ["caFile", "caPem"],
   ["deadlineSeconds"],
@@ -464,6 +466,9 @@ export function resolveConnection(layers: {
       describe: (key) => osacWhere(OSAC_KEYS[key] ?? key),
     },
   ];
+  if (osacCli.credentialProblem && !ordered.slice(0, -1).some((layer) => CREDENTIAL_KEYS.some((key) => layer.input[key] !== undefined))) {
+    problems.push(osacCli.credentialProblem);
+  }
   if (problems.length) throw new ConfigurationError(problems);
 
   const chosen: ConnectionInput = {};

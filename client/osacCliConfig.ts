@@ -57,6 +57,11 @@ export interface OsacCliLayer {
   caPems?: string[];
   /** The CLI's current tenant (`osac tenant NAME`). */
   tenant?: string;
+  /**
+   * Why the CLI's credentials cannot be used (kept in the keyring, expired): reported only
+   * when no higher layer provides credentials, so the settings it recommends do fix it.
+   */
+  credentialProblem?: string;
 }
 
 function readJson(file: string, what: string, problems: string[]): unknown {
@@ -145,6 +150,7 @@ export function osacCliLayer(dir: string, problems: string[]): OsacCliLayer {
   else if (general.insecure) input.insecure = true;
 
   const where = `osac CLI config ${configFile}`;
+  let credentialProblem: string | undefined;
   const secretsWhere = secrets ? `osac CLI secrets ${secretsFile}` : KEYRING;
   if (general.flow) {
     if (general.flow === "credentials") {
@@ -155,11 +161,11 @@ export function osacCliLayer(dir: string, problems: string[]): OsacCliLayer {
         const scopes = (general.scopes ?? []).filter((scope) => scope !== "");
         if (scopes.length) input.scopes = scopes;
       } else {
-        problems.push(
+        credentialProblem = (
           `${where}: osac login stored the client id and secret of its 'credentials' flow in ${KEYRING}, which this program cannot read` +
             (secrets ? ` (${secretsFile} has no client_id/client_secret)` : "") +
             `; give them instead: pulumi config set fulfillment:clientId <id> and pulumi config set --secret fulfillment:clientSecret <secret> ` +
-            `(or FULFILLMENT_CLIENT_ID / FULFILLMENT_CLIENT_SECRET)`,
+            `(or FULFILLMENT_CLIENT_ID / FULFILLMENT_CLIENT_SECRET)`
         );
       }
     } else if (secrets?.access_token && (jwtExpiryMs(secrets.access_token) ?? Infinity) > Date.now()) {
@@ -167,11 +173,11 @@ export function osacCliLayer(dir: string, problems: string[]): OsacCliLayer {
       // token; the access token they saved is good until it expires.
       input.token = secrets.access_token;
     } else {
-      problems.push(
+      credentialProblem = (
         `${where}: osac login used the '${general.flow}' flow, whose tokens are in ${secretsWhere}` +
           (secrets ? " and have expired" : ", which this program cannot read") +
           `; set tokenScript to a command that prints a current token, e.g. pulumi config set fulfillment:tokenScript "osac get token" ` +
-          `(or FULFILLMENT_TOKEN_SCRIPT), or use OAuth client credentials (fulfillment:clientId and fulfillment:clientSecret)`,
+          `(or FULFILLMENT_TOKEN_SCRIPT), or use OAuth client credentials (fulfillment:clientId and fulfillment:clientSecret)`
       );
     }
   } else if (general.token_script) {
@@ -186,5 +192,6 @@ export function osacCliLayer(dir: string, problems: string[]): OsacCliLayer {
   const caPems = caPemsOf(general.ca_files ?? []);
   if (caPems.length) layer.caPems = caPems;
   if (general.tenant) layer.tenant = general.tenant;
+  if (credentialProblem) layer.credentialProblem = credentialProblem;
   return layer;
 }
