@@ -126,7 +126,27 @@ function hintFor(code: number, serverMessage: string, context: ErrorContext): st
         return `The server rejected the token printed by tokenScript${from(context, "tokenScript")}, also after running the script again; make it print a current token for ${context.address}.`;
       }
       return `The server rejected the token${from(context, "token")}; replace it with a current one, or use tokenScript so it can be refreshed.`;
+    case grpc.status.INVALID_ARGUMENT: {
+      const project = /project '([^']*)' doesn't exist/.exec(serverMessage);
+      if (project) {
+        return `Project '${project[1]}' does not exist in the object's tenant; create it first (a tenant admin's Projects/Create, e.g. osac create project), look it up with getProject, or leave project empty for the tenant's default project.`;
+      }
+      const tenant = /tenant '([^']*)' doesn't exist/.exec(serverMessage);
+      if (tenant && /user provisioning failed/.test(serverMessage)) {
+        return `The token's organization names tenant '${tenant[1]}', which the service does not have; an admin must create that tenant, or use a token of an existing tenant.`;
+      }
+      if (/field 'metadata\.(tenant|project)' is immutable/.test(serverMessage)) {
+        return "The tenant and project of an object are fixed when it is created; to move it, create a new object there and delete this one.";
+      }
+      return undefined;
+    }
     case grpc.status.PERMISSION_DENIED: {
+      const tenant = /^tenant '([^']*)' (doesn't exist|can't be assigned)$/.exec(serverMessage);
+      if (tenant) {
+        return tenant[2] === "can't be assigned"
+          ? `The caller may see tenant '${tenant[1]}' but not create objects in it; leave tenant empty to use the caller's own tenant, or name one of the tenants in its token's organization claim.`
+          : `Tenant '${tenant[1]}' is not one the caller can see (its own tenants and 'shared'); fix the tenant, or use a token of that tenant.`;
+      }
       const source = context.hasToken
         ? `the token${from(context, context.clientCredentials ? "clientId" : context.tokenScript ? "tokenScript" : "token")}`
         : "an anonymous caller (no token configured)";

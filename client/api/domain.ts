@@ -131,3 +131,14 @@ export interface WritableMeta {
   tenant?: string;
   project?: string;
 }
+
+/** osac: a project of a tenant; every tenant has a default project named ''. */
+export interface Project {
+  id: string;
+  name: string;
+  tenant: string;
+  title: string;
+  description?: string;
+  /** PENDING, ACTIVE, ... or UNSPECIFIED (the server does not check it). */
+  state: string;
+}

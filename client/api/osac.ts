@@ -18,6 +18,7 @@ import type { HostType as PrivateHostTypeMessage } from "../../proto/gen/osac/pr
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
+import { osacProjects } from "./osacProjects";
 import type { ClusterChanges, ClusterCreate, FulfillmentApi, HostTypeField, HubField, TemplateField } from "./api";
 import type { Cluster, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
 import { adminOnly, conditions, deleted, nameFilter, objectMeta, orUndefined, packedValues, stateName, typedValue, typedValues } from "./mapping";
@@ -236,6 +237,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
         hostType((await client.call(PrivateHostTypes.method.update, { object: hostTypeMessage(h), updateMask: { paths: fields.map((f) => HOST_TYPE_PATHS[f]) } }, { objectId: h.id })).object!),
       delete: (id) => deleted(() => client.call(PrivateHostTypes.method.delete, { id }, { objectId: id })),
     },
+    projects: osacProjects(client),
     hubs: {
       get: (id) => orUndefined(async () => hub((await client.call(Hubs.method.get, { id }, { objectId: id })).object!)),
       list: async () => (await client.call(Hubs.method.list, {})).items.map(hub),

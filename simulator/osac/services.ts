@@ -1,6 +1,7 @@
 // The osac services the simulator serves, on the osac generic server: public and private
 // Clusters (plus kubeconfig/password), ClusterTemplates, HostTypes, private Hubs, and the
-// public and private Capabilities, the public JsonWebKeySet, and public and private Events.
+// public and private Capabilities, the public JsonWebKeySet, public Projects and Tenants,
+// and public and private Events.
 import { generateKeyPairSync } from "node:crypto";
 import { create, equals, type Message } from "@bufbuild/protobuf";
 import { exportJWK, calculateJwkThumbprint } from "jose";
@@ -30,6 +31,7 @@ import { checkClusterUpdate, keepRedacted, prepareClusterCreate, redactPullSecre
 import { osacHandlers, osacView, type OsacEnv, type OsacHooks } from "./generic";
 import { osacCollections, osacSchemas } from "./model";
 import { isVisible, type OsacSubject } from "./tenancy";
+import { projectApis } from "./projects";
 
 const asCluster = (object: unknown): Cluster => object as Cluster;
 
@@ -137,6 +139,7 @@ export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly strin
     { service: PrivateTemplates, handlers: osacHandlers(PrivateTemplates, "templates", osacView(osacSchemas.templates), catalogHooks, env) },
     { service: PrivateHostTypes, handlers: osacHandlers(PrivateHostTypes, "hostClasses", osacView(osacSchemas.hostClasses), catalogHooks, env) },
     { service: PrivateCapabilities, handlers: privateCapabilities },
+    ...projectApis(() => env().directory),
     { service: PublicEvents, handlers: {}, streams: osacEventsStreams(events, true, log) },
     { service: PrivateEvents, handlers: {}, streams: osacEventsStreams(events, false, log) },
   ];
