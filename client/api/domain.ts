@@ -142,3 +142,31 @@ export interface Project {
   /** PENDING, ACTIVE, ... or UNSPECIFIED (the server does not check it). */
   state: string;
 }
+
+/** osac: a release admins publish; `image` is only visible through the private (admin) API. */
+export interface ClusterVersion {
+  /** Always chosen by the server. */
+  id: string;
+  /** `metadata.name`, what other versions' allowedUpgrades name. */
+  name: string;
+  version: string;
+  image?: string;
+  enabled: boolean;
+  isDefault: boolean;
+  /** ACTIVE, DEPRECATED or OBSOLETE. */
+  state: string;
+  allowedUpgrades: string[];
+  labels: Record<string, string>;
+  metadataVersion: number;
+}
+
+export interface ClusterVersionSpecInput {
+  version: string;
+  image: string;
+  enabled?: boolean;
+  isDefault?: boolean;
+  state?: "ACTIVE" | "DEPRECATED" | "OBSOLETE";
+  allowedUpgrades?: string[];
+  name?: string;
+  labels?: Record<string, string>;
+}

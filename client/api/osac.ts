@@ -19,6 +19,7 @@ import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
 import { osacProjects } from "./osacProjects";
+import { osacClusterVersions } from "./osacClusterVersions";
 import type { ClusterChanges, ClusterCreate, FulfillmentApi, HostTypeField, HubField, TemplateField } from "./api";
 import type { Cluster, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
 import { adminOnly, conditions, deleted, nameFilter, objectMeta, orUndefined, packedValues, stateName, typedValue, typedValues } from "./mapping";
@@ -238,6 +239,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
       delete: (id) => deleted(() => client.call(PrivateHostTypes.method.delete, { id }, { objectId: id })),
     },
     projects: osacProjects(client),
+    clusterVersions: osacClusterVersions(client),
     hubs: {
       get: (id) => orUndefined(async () => hub((await client.call(Hubs.method.get, { id }, { objectId: id })).object!)),
       list: async () => (await client.call(Hubs.method.list, {})).items.map(hub),

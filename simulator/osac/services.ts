@@ -32,6 +32,7 @@ import { osacHandlers, osacView, type OsacEnv, type OsacHooks } from "./generic"
 import { osacCollections, osacSchemas } from "./model";
 import { isVisible, type OsacSubject } from "./tenancy";
 import { projectApis } from "./projects";
+import { clusterVersionApis } from "./clusterVersions";
 
 const asCluster = (object: unknown): Cluster => object as Cluster;
 
@@ -120,6 +121,7 @@ function jsonWebKeySetHandlers(): Handlers {
 }
 
 export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly string[], events: EventBus, log: (line: string) => void): ServedApi[] {
+  const versionApis = clusterVersionApis();
   const capabilities = { Get: () => create(PublicCapabilities.method.get.output, { authn: { trustedTokenIssuers: [...trustedTokenIssuers] } }) };
   const privateCapabilities = { Get: () => create(PrivateCapabilities.method.get.output, { authn: { trustedTokenIssuers: [...trustedTokenIssuers] } }) };
   return [
@@ -140,6 +142,7 @@ export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly strin
     { service: PrivateHostTypes, handlers: osacHandlers(PrivateHostTypes, "hostClasses", osacView(osacSchemas.hostClasses), catalogHooks, env) },
     { service: PrivateCapabilities, handlers: privateCapabilities },
     ...projectApis(() => env().directory),
+    ...versionApis,
     { service: PublicEvents, handlers: {}, streams: osacEventsStreams(events, true, log) },
     { service: PrivateEvents, handlers: {}, streams: osacEventsStreams(events, false, log) },
   ];
