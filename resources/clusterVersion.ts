@@ -39,7 +39,9 @@ export class ClusterVersion extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterVersionArgs, opts?: pulumi.CustomResourceOptions) {
-    const { props, options } = resourceArguments(args, opts, { secretInputs: ["connection"], secretOutputs: ["connection"], outputs: ["clusterVersionId"] });
+    // What the server fills in is an output, unknown at preview, unless the program sets it.
+    const serverFilled = (["name", "enabled", "default", "state", "allowedUpgrades"] as const).filter((key) => args[key] === undefined);
+    const { props, options } = resourceArguments(args, opts, { secretInputs: ["connection"], secretOutputs: ["connection"], outputs: ["clusterVersionId", ...serverFilled] });
     super(provider, name, props, options, "fulfillment", "ClusterVersion");
   }
 }

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ClusterVersion, ClusterVersionSpecInput, FulfillmentApi } from "../client/api";
 import { apiForInputs } from "../toolkit/connect";
-import { compact, connectionSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
+import { compact, connectionSchema, containsUnknown, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 export const clusterVersionInputsSchema = z.object({
   version: z
@@ -83,7 +83,11 @@ function drifted(olds: Partial<ClusterVersionInputs>, news: ClusterVersionInputs
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const { failures } = validateInputs(clusterVersionInputsSchema, news);
+  // At preview the names of versions created in the same program are not known yet.
+  const known = Object.fromEntries(
+    Object.entries(news).filter(([, value]) => value !== null && !containsUnknown(value) && !(Array.isArray(value) && value.some((item) => item === null))),
+  );
+  const { failures } = validateInputs(clusterVersionInputsSchema, known);
   return { inputs: news, failures };
 }
 

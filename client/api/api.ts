@@ -75,6 +75,8 @@ export interface ClusterVersionsApi {
   findByVersion(version: string, options?: { admin?: boolean }): Promise<ClusterVersion | undefined>;
   /** What the caller may order: enabled ACTIVE and DEPRECATED versions (public API, no image). */
   list(): Promise<ClusterVersion[]>;
+  /** Private API (admins): every version, with its image. */
+  listAll(): Promise<ClusterVersion[]>;
   /** Private API. */
   get(id: string): Promise<ClusterVersion | undefined>;
   create(input: ClusterVersionSpecInput): Promise<ClusterVersion>;

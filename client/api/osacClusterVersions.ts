@@ -52,6 +52,9 @@ export function osacClusterVersions(client: FulfillmentClient): ClusterVersionsA
     async list() {
       return (await client.call(ClusterVersions.method.list, { limit: 1000 })).items.map(clusterVersion);
     },
+    async listAll() {
+      return (await client.call(PrivateVersions.method.list, { limit: 1000 })).items.map(clusterVersion);
+    },
     get: (id) => orUndefined(async () => clusterVersion((await client.call(PrivateVersions.method.get, { id }, { objectId: id })).object!)),
     async create(input) {
       const metadata = { ...(input.name ? { name: input.name } : {}), labels: input.labels ?? {} };
