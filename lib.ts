@@ -3,5 +3,7 @@ export { Cluster, type ClusterArgs, type ClusterNodeSetArgs, type ClusterTimeout
 export { ClusterTemplate, type ClusterTemplateArgs, type TemplateParameterArgs } from "./resources/clusterTemplate";
 export { HostClass, type HostClassArgs } from "./resources/hostClass";
 export { Hub, type HubArgs } from "./resources/hub";
+export { getProject, type GetProjectArgs, type Project } from "./resources/project";
+export { ClusterVersion, getClusterVersion, type ClusterVersionArgs, type GetClusterVersionArgs } from "./resources/clusterVersion";
 export type { ConnectionArgs } from "./toolkit/connectionArgs";
 export * from "./components";

@@ -5,6 +5,10 @@
 import { spawn } from "node:child_process";
 import type { ResolvedConnection } from "./connection";
 import { redactSecrets } from "./redact";
+import { DEFAULT_TOKEN_MARGIN_MS, jwtExpiryMs } from "./jwt";
+import { ClientCredentialsTokenSource } from "./oauth";
+
+export { DEFAULT_TOKEN_MARGIN_MS, jwtExpiryMs };
 
 export interface TokenSource {
   /** The token to send now, or undefined for an anonymous call. */
@@ -13,8 +17,10 @@ export interface TokenSource {
   readonly refreshable: boolean;
   /** Forget `rejected` (if it is still the cached token) so the next `get` runs the script again. */
   invalidate(rejected: string | undefined): void;
-  /** Every token handed out so far, for redaction. */
+  /** Every token handed out so far (and any credential it is made from), for redaction. */
   secrets(): string[];
+  /** What a refresh after UNAUTHENTICATED does, for the progress line; refreshable sources only. */
+  readonly refreshing?: string;
 }
 
 export interface TokenSourceOptions {
@@ -25,20 +31,7 @@ export interface TokenSourceOptions {
   runScript?: (script: string, options: { timeoutMs: number; source: string; signal?: AbortSignal }) => Promise<string>;
 }
 
-export const DEFAULT_TOKEN_MARGIN_MS = 30_000;
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 30_000;
-
-/** The `exp` claim of a JWT, in epoch milliseconds; undefined for anything that is not a JWT with `exp`. */
-export function jwtExpiryMs(token: string): number | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof payload.exp === "number" && Number.isFinite(payload.exp) ? payload.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 class StaticTokenSource implements TokenSource {
   readonly refreshable = false;
@@ -57,6 +50,7 @@ class StaticTokenSource implements TokenSource {
 
 class ScriptTokenSource implements TokenSource {
   readonly refreshable = true;
+  readonly refreshing = "running tokenScript again";
   readonly #script: string;
   readonly #source: string;
   readonly #marginMs: number;
@@ -119,7 +113,21 @@ class ScriptTokenSource implements TokenSource {
   }
 }
 
-export function tokenSourceFor(connection: ResolvedConnection, options: TokenSourceOptions = {}): TokenSource {
+/** Only client credentials need it: the server's trusted issuers, for discovery. */
+export interface TokenSourceContext {
+  trustedIssuers(signal?: AbortSignal): Promise<string[]>;
+}
+
+export function tokenSourceFor(connection: ResolvedConnection, options: TokenSourceOptions = {}, context?: TokenSourceContext): TokenSource {
+  if (connection.clientCredentials) {
+    return new ClientCredentialsTokenSource(connection.clientCredentials, {
+      ...options,
+      trustedIssuers: context?.trustedIssuers ?? (async () => []),
+      sources: connection.sources,
+      address: connection.address,
+      timeoutMs: connection.deadlineMs,
+    });
+  }
   if (connection.tokenScript) {
     return new ScriptTokenSource(connection.tokenScript, connection.sources.tokenScript ?? "tokenScript", connection.token, options);
   }

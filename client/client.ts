@@ -5,12 +5,13 @@ import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { create, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import type { UnaryMethod } from "../proto/grpc";
-import { tokenSourceFor, type TokenSource } from "./auth";
+import { tokenSourceFor, type TokenSource, type TokenSourceOptions } from "./auth";
 import { resolveConnection, type ConnectionInput, type ResolvedConnection } from "./connection";
 import { grpcCode, statusName, toFulfillmentError } from "./errors";
 import { redactSecrets } from "./redact";
 import { retryPolicy, withRetries, type RetryPolicy } from "../timing/retry";
 import { createChannel, invokeUnary, listServices, probeTls } from "./transport";
+import { Capabilities } from "../proto/gen/osac/public/v1/capabilities_service_pb";
 
 export interface CallOptions {
   /** Named in error messages; defaults to the request's `id` or `object.id`. */
@@ -26,6 +27,8 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Receives redacted progress lines (retries, token refreshes). */
   log?: (line: string) => void;
+  /** Token caching (refresh margin, clock); tests shorten the margin. */
+  tokens?: TokenSourceOptions;
 }
 
 // CANCELLED is included because a grpc server that shuts down (restart, rollout) cancels
@@ -72,8 +75,8 @@ export class FulfillmentClient {
     this.#connection = connection;
     this.#policy = retryPolicy(options.retry);
     this.#log = options.log ?? (() => {});
-    this.#tokens = tokenSourceFor(connection);
     this.#channel = createChannel(connection);
+    this.#tokens = tokenSourceFor(connection, options.tokens, { trustedIssuers: (signal) => this.#trustedIssuers(signal) });
   }
 
   static connect(connection: ResolvedConnection, options: ClientOptions = {}): FulfillmentClient {
@@ -85,9 +88,25 @@ export class FulfillmentClient {
     return this.#connection.api;
   }
 
-  /** Whether calls carry a bearer token (a token or a token script is configured). */
+  /** Whether calls carry a bearer token (a token, a token script or OAuth client credentials are configured). */
   get hasCredentials(): boolean {
-    return this.#connection.token !== undefined || this.#connection.tokenScript !== undefined;
+    return this.#connection.token !== undefined || this.#connection.tokenScript !== undefined || this.#connection.clientCredentials !== undefined;
+  }
+
+  /**
+   * The issuers the server trusts, from osac.public.v1.Capabilities/Get (open without a
+   * token): how client credentials find their issuer when none is configured.
+   */
+  async #trustedIssuers(signal?: AbortSignal): Promise<string[]> {
+    const deadlineMs = this.#connection.deadlineMs;
+    const answer = await withRetries(
+      this.#policy,
+      () => invokeUnary(this.#channel, Capabilities.method.get, create(Capabilities.method.get.input, {}), new grpc.Metadata(), { deadlineMs, signal }),
+      { shouldRetry: (error) => RETRYABLE.has(grpcCode(error) ?? -1) || neverSent(error), signal },
+    ).catch(async (error: unknown) => {
+      throw await this.#mapError(error, "osac.public.v1.Capabilities/Get", undefined, deadlineMs, false);
+    });
+    return answer.authn?.trustedTokenIssuers ?? [];
   }
 
   /** The address this client talks to (safe to print). */
@@ -128,7 +147,7 @@ export class FulfillmentClient {
         if (grpcCode(error) !== grpc.status.UNAUTHENTICATED || refreshed || !this.#tokens.refreshable) throw error;
         refreshed = true;
         this.#tokens.invalidate(token);
-        this.#emit(`${subject}: token rejected (UNAUTHENTICATED); running tokenScript again`);
+        this.#emit(`${subject}: token rejected (UNAUTHENTICATED); ${this.#tokens.refreshing ?? "asking for a new one"}`);
         return send();
       }
     };
@@ -184,7 +203,8 @@ export class FulfillmentClient {
       deadlineMs,
       sources: connection.sources,
       hasToken: sentToken,
-      tokenScript: this.#tokens.refreshable,
+      tokenScript: this.#connection.tokenScript !== undefined && this.#connection.clientCredentials === undefined,
+      clientCredentials: this.#connection.clientCredentials !== undefined,
       ...(serverSpeaksTls !== undefined ? { serverSpeaksTls } : {}),
       secrets: this.#tokens.secrets(),
     });
@@ -203,8 +223,10 @@ export class FulfillmentClient {
 const clients = new Map<string, FulfillmentClient>();
 
 function cacheKey(connection: ResolvedConnection): string {
-  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api } = connection;
-  return createHash("sha256").update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api])).digest("hex");
+  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api, clientCredentials } = connection;
+  return createHash("sha256")
+    .update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api, clientCredentials ?? null]))
+    .digest("hex");
 }
 
 /** Resolves settings (explicit > stack config > env > CLI config) and returns a cached client for them. */

@@ -4,19 +4,22 @@
 //
 // Settings that only make sense together are taken as a group from the first layer that
 // sets any of them, instead of being mixed across layers:
-//   - token + tokenScript: a CLI config stores the script's last token next to the script;
-//     mixing a stack's tokenScript with an env token would send a token nobody chose.
+//   - the credentials: token, tokenScript, and OAuth client credentials (clientId,
+//     clientSecret, issuer, scopes). A CLI config stores the script's last token next to the
+//     script; mixing a stack's tokenScript with an env token, or a stack's clientId with an
+//     env secret, would send a credential nobody chose.
 //   - plaintext + insecure: a stack saying `plaintext: true` for a simulator must not be
 //     combined with `insecure: true` left in ~/.config by `fulfillment-cli login`.
-//   - caFile + caPem, and the CLI file's `ca_files` (a list of PEM files whose contents
-//     are trusted together), which as the lowest layer counts only when no other layer
-//     sets caFile or caPem.
+//   - caFile + caPem, and the CLI files' `ca_files` (PEM files whose contents are trusted
+//     together), which as the lowest layers count only when no other layer sets caFile or
+//     caPem. The CA is also the one the OAuth issuer's certificate is checked against.
 // Every other setting is resolved on its own.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
 import { ConfigurationError, formatIssues } from "./errors";
+import { defaultOsacConfigDir, osacCliLayer } from "./osacCliConfig";
 
 export interface ConnectionInput {
   address?: string;
@@ -29,6 +32,12 @@ export interface ConnectionInput {
   deadlineSeconds?: number;
   /** Which API generation the server speaks; `auto` (default) asks it through gRPC reflection. */
   api?: ApiSetting;
+  /** OAuth client credentials: a token is fetched from the issuer with the client_credentials grant. */
+  clientId?: string;
+  clientSecret?: string;
+  /** The OAuth issuer (https URL); default: the first one Capabilities.Get lists. */
+  issuer?: string;
+  scopes?: string[];
 }
 
 export type ApiSetting = "osac" | "innabox" | "auto";
@@ -42,8 +51,20 @@ export interface ResolvedConnection {
   caPem?: string;
   deadlineMs: number;
   api: ApiSetting;
+  clientCredentials?: ClientCredentialsSettings;
   /** where each setting came from, for error messages; never the token value */
   sources: Record<string, string>;
+}
+
+export interface ClientCredentialsSettings {
+  clientId: string;
+  clientSecret: string;
+  issuer?: string;
+  scopes?: string[];
+  /** The CA the issuer's certificate is checked against (the connection's CA), else the system roots. */
+  caPem?: string;
+  /** TLS to the issuer without verification, as for the server (the osac CLI does the same). */
+  insecure: boolean;
 }
 
 export const DEFAULT_DEADLINE_SECONDS = 30;
@@ -92,11 +113,37 @@ const caPemSchema = nonEmpty("a PEM CA certificate").refine((pem) => pem.include
   error: "expected PEM text starting with -----BEGIN CERTIFICATE-----; for a file path use caFile",
 });
 
+// The message never echoes the value: it is a credential.
+const clientSecretSchema = nonEmpty("an OAuth client secret");
+
+const issuerSchema = nonEmpty("an OAuth issuer URL").superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `expected an https URL such as https://sso.example.com/realms/osac; got '${value}'` });
+    return;
+  }
+  if (url.protocol !== "https:") ctx.addIssue({ code: "custom", message: `the issuer must be an https URL (the server trusts only https issuers); got '${value}'` });
+});
+
+const scopesSchema = z
+  .array(z.string({ error: "expected each scope as a string" }).regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: "a scope is one word of printable characters, without spaces or quotes" }), {
+    error: "expected a list of scopes, e.g. [\"openid\"] (stack config and env: separated by spaces or commas)",
+  })
+  .min(1, { error: "must list at least one scope; remove the setting instead" });
+
+const SETTING_NAMES = "address, token, tokenScript, clientId, clientSecret, issuer, scopes, insecure, plaintext, caFile, caPem, deadlineSeconds, api";
+
 const baseObject = z.strictObject(
   {
     address: addressSchema.optional(),
     token: tokenSchema.optional(),
     tokenScript: nonEmpty("a shell command that prints a token").optional(),
+    clientId: nonEmpty("an OAuth client id").optional(),
+    clientSecret: clientSecretSchema.optional(),
+    issuer: issuerSchema.optional(),
+    scopes: scopesSchema.optional(),
     insecure: booleanSchema("insecure").optional(),
     plaintext: booleanSchema("plaintext").optional(),
     caFile: nonEmpty("a path to a PEM CA file").optional(),
@@ -115,7 +162,7 @@ const baseObject = z.strictObject(
   {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown setting ${issue.keys.map((k) => `'${k}'`).join(", ")}; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds, api`
+        ? `unknown setting ${issue.keys.map((k) => `'${k}'`).join(", ")}; valid settings are ${SETTING_NAMES}`
         : "expected an object with connection settings",
   },
 );
@@ -126,8 +173,26 @@ function layerConflicts(input: ConnectionInput): Array<{ path: string; message: 
   if (input.plaintext && input.insecure) {
     problems.push({ path: "insecure", message: "insecure (TLS without verification) and plaintext (no TLS) exclude each other; keep one" });
   }
-  if (input.plaintext && (input.caFile || input.caPem)) {
-    problems.push({ path: input.caFile ? "caFile" : "caPem", message: "a CA is only used with TLS; remove it or set plaintext: false" });
+  // With client credentials the CA still serves the https issuer.
+  if (input.plaintext && (input.caFile || input.caPem) && input.clientId === undefined) {
+    problems.push({ path: input.caFile ? "caFile" : "caPem", message: "a CA is only used with TLS (or for the OAuth issuer of clientId); remove it or set plaintext: false" });
+  }
+  if (input.clientId !== undefined && input.clientSecret === undefined) {
+    problems.push({ path: "clientSecret", message: "clientId needs its clientSecret (kept as a secret); set both, or neither" });
+  }
+  if (input.clientSecret !== undefined && input.clientId === undefined) {
+    problems.push({ path: "clientId", message: "clientSecret needs the clientId it belongs to; set both, or neither" });
+  }
+  for (const key of ["issuer", "scopes"] as const) {
+    if (input[key] !== undefined && input.clientId === undefined) {
+      problems.push({ path: key, message: `${key} is only used with OAuth client credentials; set clientId and clientSecret too, or remove it` });
+    }
+  }
+  if (input.clientId !== undefined && (input.token !== undefined || input.tokenScript !== undefined)) {
+    problems.push({
+      path: input.token !== undefined ? "token" : "tokenScript",
+      message: "a token (or tokenScript) and OAuth client credentials (clientId) exclude each other; keep one way to authenticate",
+    });
   }
   if (input.caFile && input.caPem) {
     problems.push({ path: "caPem", message: "set caFile or caPem, not both" });
@@ -143,8 +208,8 @@ type Key = keyof ConnectionInput;
 
 interface Layer {
   input: ConnectionInput;
-  /** Only the CLI file has these: its `ca_files`, read only if the CA group comes from it. */
-  caFiles?: string[];
+  /** Only the CLI files have this: their `ca_files`, read only if the CA group comes from them. */
+  ca?: { where: string; load(problems: string[]): string | undefined };
   /** Human description of where a key of this layer is set. */
   describe(key: Key): string;
 }
@@ -157,7 +222,16 @@ const ENV_NAMES: Partial<Record<Key, string>> = {
   plaintext: "FULFILLMENT_PLAINTEXT",
   caFile: "FULFILLMENT_CA_FILE",
   api: "FULFILLMENT_API",
+  clientId: "FULFILLMENT_CLIENT_ID",
+  clientSecret: "FULFILLMENT_CLIENT_SECRET",
+  issuer: "FULFILLMENT_ISSUER",
+  scopes: "FULFILLMENT_SCOPES",
 };
+
+/** Scopes written as text (env, stack config): separated by spaces or commas, as OAuth and the osac CLI's --scopes write them. */
+export function parseScopesSetting(raw: string): string[] {
+  return raw.split(/[\s,]+/).filter((scope) => scope !== "");
+}
 
 /** `field(undefined)` names the layer as a whole (for unknown keys and wrong shapes). */
 function validateLayer(raw: unknown, field: (key?: string) => string, problems: string[]): ConnectionInput {
@@ -186,6 +260,8 @@ function envLayer(env: NodeJS.ProcessEnv, problems: string[]): ConnectionInput {
       } catch (error) {
         problems.push(...(error as ConfigurationError).problems);
       }
+    } else if (key === "scopes") {
+      raw[key] = parseScopesSetting(value);
     } else {
       raw[key] = value;
     }
@@ -240,6 +316,18 @@ const cliFileSchema = z.looseObject({
   ca_files: z.array(z.string()).nullish(),
 });
 
+const OSAC_KEYS: Partial<Record<Key, string>> = {
+  address: "address",
+  token: "access_token",
+  tokenScript: "token_script",
+  insecure: "insecure",
+  plaintext: "plaintext",
+  clientId: "client_id",
+  clientSecret: "client_secret",
+  issuer: "issuer",
+  scopes: "scopes",
+};
+
 const CLI_KEYS: Partial<Record<Key, string>> = {
   address: "address",
   token: "token",
@@ -286,7 +374,16 @@ function cliLayer(file: string, problems: string[]): { input: ConnectionInput; c
   return caFiles.length > 0 ? { input, caFiles } : { input };
 }
 
-const GROUPS: Key[][] = [["address"], ["token", "tokenScript"], ["plaintext", "insecure"], ["caFile", "caPem"], ["deadlineSeconds"], ["api"]];
+const CREDENTIAL_KEYS: Key[] = ["token", "tokenScript", "clientId", "clientSecret", "issuer", "scopes"];
+
+const GROUPS: Key[][] = [
+  ["address"],
+  CREDENTIAL_KEYS,
+  ["plaintext", "insecure"],
+  ["caFile", "caPem"],
+  ["deadlineSeconds"],
+  ["api"],
+];
 
 function expandHome(file: string, env: NodeJS.ProcessEnv): string {
   if (file === "~" || file.startsWith("~/")) return path.join(env.HOME || os.homedir(), file.slice(1));
@@ -309,26 +406,35 @@ function readCaFile(file: string, where: string, env: NodeJS.ProcessEnv, problem
   return pem;
 }
 
-function missingAddressMessage(cliPath: string): string {
+function missingAddressMessage(cliPath: string, osacDir: string): string {
   return [
     "no fulfillment API address is configured; set it in one of these ways:",
     "  - the resource's `connection: { address: \"host:port\" }` input",
     "  - stack config: pulumi config set fulfillment:address host:port",
     "  - environment variable FULFILLMENT_ADDRESS=host:port",
     `  - "address" in ${cliPath} (written by fulfillment-cli login)`,
+    `  - "address" in ${path.join(osacDir, "config.json")} (written by osac login; OSAC_CONFIG names another directory)`,
   ].join("\n");
 }
+
+const joinPems = (pems: string[]) => pems.map((pem) => (pem.endsWith("\n") ? pem : `${pem}\n`)).join("");
 
 export function resolveConnection(layers: {
   explicit?: ConnectionInput;
   stackConfig?: ConnectionInput;
   env?: NodeJS.ProcessEnv;
   cliConfigPath?: string;
+  /** The osac CLI's config directory; default OSAC_CONFIG, else the user config dir + osac. */
+  osacConfigDir?: string;
 }): ResolvedConnection {
   const env = layers.env ?? process.env;
   const cliPath = layers.cliConfigPath ?? defaultCliConfigPath(env);
+  const osacDir = layers.osacConfigDir ?? defaultOsacConfigDir(env);
   const problems: string[] = [];
 
+  const fulfillmentCli = cliLayer(cliPath, problems);
+  const osacCli = osacCliLayer(osacDir, problems);
+  const osacWhere = (key: string) => `osac CLI config ${path.join(osacDir, "config.json")} (${key})`;
   const ordered: Layer[] = [
     {
       input: layers.explicit === undefined ? {} : validateLayer(layers.explicit, (k) => (k ? `connection.${k}` : "connection"), problems),
@@ -339,19 +445,41 @@ export function resolveConnection(layers: {
       describe: (key) => `stack config fulfillment:${key}`,
     },
     { input: envLayer(env, problems), describe: (key) => `environment variable ${ENV_NAMES[key] ?? key}` },
-    { ...cliLayer(cliPath, problems), describe: (key) => `fulfillment-cli config ${cliPath} (${CLI_KEYS[key] ?? key})` },
+    {
+      input: fulfillmentCli.input,
+      ...(fulfillmentCli.caFiles
+        ? {
+            ca: {
+              where: `fulfillment-cli config ${cliPath} (ca_files)`,
+              load(problems: string[]) {
+                const pems = fulfillmentCli.caFiles!.map((file) => readCaFile(file, this.where, env, problems));
+                return pems.every((pem) => pem !== undefined) ? joinPems(pems as string[]) : undefined;
+              },
+            },
+          }
+        : {}),
+      describe: (key) => `fulfillment-cli config ${cliPath} (${CLI_KEYS[key] ?? key})`,
+    },
+    {
+      input: validateLayer(osacCli.input, (k) => `osac CLI config ${path.join(osacDir, "config.json")}${k ? ` (${OSAC_KEYS[k as Key] ?? k})` : ""}`, problems),
+      ...(osacCli.caPems ? { ca: { where: osacWhere("ca_files"), load: () => joinPems(osacCli.caPems!) } } : {}),
+      describe: (key) => osacWhere(OSAC_KEYS[key] ?? key),
+    },
   ];
+  if (osacCli.credentialProblem && !ordered.slice(0, -1).some((layer) => CREDENTIAL_KEYS.some((key) => layer.input[key] !== undefined))) {
+    problems.push(osacCli.credentialProblem);
+  }
   if (problems.length) throw new ConfigurationError(problems);
 
   const chosen: ConnectionInput = {};
   const where: Partial<Record<Key, string>> = {};
-  let caFiles: { files: string[]; where: string } | undefined;
+  let cliCa: Layer["ca"];
   for (const group of GROUPS) {
     const isCaGroup = group.includes("caFile");
-    const layer = ordered.find((l) => group.some((key) => l.input[key] !== undefined) || (isCaGroup && l.caFiles !== undefined));
+    const layer = ordered.find((l) => group.some((key) => l.input[key] !== undefined) || (isCaGroup && l.ca !== undefined));
     if (!layer) continue;
-    if (isCaGroup && layer.caFiles && !group.some((key) => layer.input[key] !== undefined)) {
-      caFiles = { files: layer.caFiles, where: `fulfillment-cli config ${cliPath} (ca_files)` };
+    if (isCaGroup && layer.ca && !group.some((key) => layer.input[key] !== undefined)) {
+      cliCa = layer.ca;
       continue;
     }
     for (const key of group) {
@@ -361,26 +489,26 @@ export function resolveConnection(layers: {
     }
   }
 
-  if (chosen.address === undefined) throw new ConfigurationError([missingAddressMessage(cliPath)]);
+  if (chosen.address === undefined) throw new ConfigurationError([missingAddressMessage(cliPath, osacDir)]);
 
   const plaintext = chosen.plaintext ?? false;
   const sources: Record<string, string> = { address: where.address! };
   sources.plaintext = where.plaintext ?? "default (false)";
   sources.insecure = where.insecure ?? "default (false)";
 
-  // A CA from a lower layer is irrelevant once a higher one chose plaintext.
+  // A CA from a lower layer is irrelevant once a higher one chose plaintext, unless it is
+  // needed for the https OAuth issuer.
   let caPem: string | undefined;
-  if (!plaintext) {
+  if (!plaintext || chosen.clientId !== undefined) {
     if (chosen.caPem !== undefined) {
       caPem = chosen.caPem;
       sources.caPem = where.caPem!;
     } else if (chosen.caFile !== undefined) {
       caPem = readCaFile(chosen.caFile, where.caFile!, env, problems);
       sources.caPem = where.caFile!;
-    } else if (caFiles !== undefined) {
-      const pems = caFiles.files.map((file) => readCaFile(file, caFiles!.where, env, problems));
-      if (pems.every((pem) => pem !== undefined)) caPem = pems.map((pem) => (pem.endsWith("\n") ? pem : `${pem}\n`)).join("");
-      sources.caPem = caFiles.where;
+    } else if (cliCa !== undefined) {
+      caPem = cliCa.load(problems);
+      sources.caPem = cliCa.where;
     }
   }
   if (problems.length) throw new ConfigurationError(problems);
@@ -405,6 +533,17 @@ export function resolveConnection(layers: {
     resolved.token = chosen.token;
     sources.token = where.token!;
   }
-  if (caPem !== undefined) resolved.caPem = caPem;
+  if (chosen.clientId !== undefined && chosen.clientSecret !== undefined) {
+    resolved.clientCredentials = {
+      clientId: chosen.clientId,
+      clientSecret: chosen.clientSecret,
+      insecure: resolved.insecure,
+      ...(chosen.issuer !== undefined ? { issuer: chosen.issuer } : {}),
+      ...(chosen.scopes !== undefined ? { scopes: chosen.scopes } : {}),
+      ...(caPem !== undefined ? { caPem } : {}),
+    };
+    for (const key of ["clientId", "clientSecret", "issuer", "scopes"] as const) if (where[key]) sources[key] = where[key];
+  }
+  if (caPem !== undefined && !plaintext) resolved.caPem = caPem;
   return resolved;
 }

@@ -87,6 +87,8 @@ export interface ErrorContext {
   hasToken: boolean;
   /** Whether the token came from a script that was already re-run once after UNAUTHENTICATED. */
   tokenScript: boolean;
+  /** Whether the token came from OAuth client credentials (fetched again once after UNAUTHENTICATED). */
+  clientCredentials?: boolean;
   /** Result of a TLS probe of the server, when one was made (plaintext channel + UNAVAILABLE). */
   serverSpeaksTls?: boolean;
   /** Values to scrub from every message. */
@@ -101,7 +103,8 @@ const CERTIFICATE_PROBLEM =
 
 const TOKEN_SETTINGS =
   "the resource's connection.token or connection.tokenScript, stack config fulfillment:token or fulfillment:tokenScript, " +
-  "environment variable FULFILLMENT_TOKEN or FULFILLMENT_TOKEN_SCRIPT, or `fulfillment-cli login`";
+  "environment variable FULFILLMENT_TOKEN or FULFILLMENT_TOKEN_SCRIPT, OAuth client credentials (fulfillment:clientId and, as a secret, " +
+  "fulfillment:clientSecret, or FULFILLMENT_CLIENT_ID / FULFILLMENT_CLIENT_SECRET), or `osac login` / `fulfillment-cli login`";
 
 function from(context: ErrorContext, key: string): string {
   const source = context.sources[key];
@@ -116,12 +119,37 @@ function hintFor(code: number, serverMessage: string, context: ErrorContext): st
   switch (code) {
     case grpc.status.UNAUTHENTICATED:
       if (!context.hasToken) return `No token is configured; set one with ${TOKEN_SETTINGS}.`;
+      if (context.clientCredentials) {
+        return `The server rejected the token the OAuth issuer${from(context, "issuer")} issued to clientId${from(context, "clientId")}, also a freshly fetched one; the server must trust that issuer (its Capabilities list the ones it does), so set issuer to one of them.`;
+      }
       if (context.tokenScript) {
         return `The server rejected the token printed by tokenScript${from(context, "tokenScript")}, also after running the script again; make it print a current token for ${context.address}.`;
       }
       return `The server rejected the token${from(context, "token")}; replace it with a current one, or use tokenScript so it can be refreshed.`;
+    case grpc.status.INVALID_ARGUMENT: {
+      const project = /project '([^']*)' doesn't exist/.exec(serverMessage);
+      if (project) {
+        return `Project '${project[1]}' does not exist in the object's tenant; create it first (a tenant admin's Projects/Create, e.g. osac create project), look it up with getProject, or leave project empty for the tenant's default project.`;
+      }
+      const tenant = /tenant '([^']*)' doesn't exist/.exec(serverMessage);
+      if (tenant && /user provisioning failed/.test(serverMessage)) {
+        return `The token's organization names tenant '${tenant[1]}', which the service does not have; an admin must create that tenant, or use a token of an existing tenant.`;
+      }
+      if (/field 'metadata\.(tenant|project)' is immutable/.test(serverMessage)) {
+        return "The tenant and project of an object are fixed when it is created; to move it, create a new object there and delete this one.";
+      }
+      return undefined;
+    }
     case grpc.status.PERMISSION_DENIED: {
-      const source = context.hasToken ? `the token${from(context, context.tokenScript ? "tokenScript" : "token")}` : "an anonymous caller (no token configured)";
+      const tenant = /^tenant '([^']*)' (doesn't exist|can't be assigned)$/.exec(serverMessage);
+      if (tenant) {
+        return tenant[2] === "can't be assigned"
+          ? `The caller may see tenant '${tenant[1]}' but not create objects in it; leave tenant empty to use the caller's own tenant, or name one of the tenants in its token's organization claim.`
+          : `Tenant '${tenant[1]}' is not one the caller can see (its own tenants and 'shared'); fix the tenant, or use a token of that tenant.`;
+      }
+      const source = context.hasToken
+        ? `the token${from(context, context.clientCredentials ? "clientId" : context.tokenScript ? "tokenScript" : "token")}`
+        : "an anonymous caller (no token configured)";
       if (needsAdmin(context.method)) {
         return `${context.method} needs an admin token (private.v1 services and ClusterTemplates/HostClasses writes are reserved to admins), but ${source} is not an admin's; configure an admin token via ${TOKEN_SETTINGS}.`;
       }

@@ -142,11 +142,12 @@ export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqu
     if (!(key in desiredSets) && key in storedSets) changed[`nodeSets.${key}`] = "update";
   }
 
-  // osac spec fields: written at create; a change needs a new cluster. The stored pull
+  // osac spec fields (but the release image): written at create; a change needs a new cluster. The stored pull
   // secret reads back as `***`, so it compares with what the program last wrote.
   if ((news.pullSecret ?? "") !== (olds.pullSecret ?? "")) changed.pullSecret = "replace";
   if (news.sshPublicKey !== undefined && news.sshPublicKey !== (olds.effectiveSshPublicKey ?? olds.sshPublicKey)) changed.sshPublicKey = "replace";
-  if (news.releaseImage !== undefined && news.releaseImage !== (olds.effectiveReleaseImage ?? olds.releaseImage)) changed.releaseImage = "replace";
+  // An upgrade in place: the osac controller pushes it to the hub after READY too.
+  if (news.releaseImage !== undefined && news.releaseImage !== (olds.effectiveReleaseImage ?? olds.releaseImage)) changed.releaseImage = "update";
   for (const key of ["podCidr", "serviceCidr"] as const) {
     const desired = news.network?.[key];
     const stored = olds.effectiveNetwork?.[key] ?? olds.network?.[key];

@@ -12,6 +12,7 @@ import { grpcCode, isAlreadyExists } from "../client/errors";
 import { packParameter } from "../client/anyValues";
 import { parseDuration } from "../timing/duration";
 import { canonicalCidr } from "../client/cidr";
+import { upgradeRefusal } from "./clusterUpgrades";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
 import { operationTimeoutMs } from "../toolkit/operation";
 import { apiFor } from "../client/api";
@@ -136,6 +137,11 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   if (generationFailures.length) return { inputs: news, failures: generationFailures };
   const checked = await checkAgainstTemplate(api, client.address, value);
   if (checked.failures.length) return { inputs: news, failures: checked.failures };
+  const fromImage = typeof olds.releaseImage === "string" ? olds.releaseImage : undefined;
+  if (fromImage !== undefined && value.releaseImage !== undefined && !isUnknown(value.releaseImage)) {
+    const refusal = await upgradeRefusal(api, fromImage, value.releaseImage);
+    if (refusal) return { inputs: news, failures: [checkFailure(refusal)] };
+  }
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
 }
 
@@ -357,6 +363,7 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
   const requestFor = (base: Cluster) => ({
     ...(changes.name ? { name: inputs.name ?? "" } : {}),
     ...(changes.labels ? { labels: inputs.labels ?? {} } : {}),
+    ...(changes.releaseImage && inputs.releaseImage !== undefined ? { releaseImage: inputs.releaseImage } : {}),
     ...(nodeSetsChanged
       ? { nodeSets: toDomainNodeSets(nodeSetsForUpdate(nodeSetsOf(base.spec.nodeSets), olds.nodeSets ?? {}, inputs.nodeSets ?? {}, templateHostClasses)) }
       : {}),
@@ -369,6 +376,11 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
   const defaults = olds.templateDefaults ?? templateDefaults(undefined);
   try {
     if (nodeSetsChanged) latest = await waitForNodeSets(api, id, label, timeoutMs(inputs, "update"));
+    if (changes.releaseImage) {
+      progress("cluster", label, `upgrading to ${inputs.releaseImage}; waiting until it is READY again`);
+      latest = await waitForClusterReady(api, id, label, timeoutMs(inputs, "update"));
+      progress("cluster", label, `READY at ${latest.spec.releaseImage ?? inputs.releaseImage}`);
+    }
     if (latest.status.state !== "READY") {
       // The engine sends an update with no changes to a resource whose create stopped
       // waiting (init failure: timeout, interrupted wait, unreachable service) so that it

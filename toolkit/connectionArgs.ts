@@ -12,6 +12,14 @@ export interface ConnectionArgs {
   token?: pulumi.Input<string>;
   /** A shell command that prints a token; re-run when the token expires or is refused. */
   tokenScript?: pulumi.Input<string>;
+  /** OAuth client id: tokens come from the issuer with the client_credentials grant. */
+  clientId?: pulumi.Input<string>;
+  /** OAuth client secret (kept secret in the state). */
+  clientSecret?: pulumi.Input<string>;
+  /** The OAuth issuer (https URL); default: the first issuer the server trusts (Capabilities). */
+  issuer?: pulumi.Input<string>;
+  /** OAuth scopes to ask for. */
+  scopes?: pulumi.Input<pulumi.Input<string>[]>;
   /** TLS without verifying the server certificate. */
   insecure?: pulumi.Input<boolean>;
   /** No TLS at all. */

@@ -1,6 +1,6 @@
 // The stack's `fulfillment:` configuration, handed to dynamic providers by the engine
 // through `configure`. Kept per process: one provider host serves one stack.
-import { parseBooleanSetting, type ConnectionInput } from "../client/connection";
+import { parseBooleanSetting, parseScopesSetting, type ConnectionInput } from "../client/connection";
 
 interface ConfigReader {
   get(key: string): string | undefined;
@@ -27,6 +27,14 @@ export function rememberStackConfig(config: ConfigReader): void {
   if (caFile !== undefined) connection.caFile = caFile;
   if (insecure !== undefined) connection.insecure = insecure;
   if (plaintext !== undefined) connection.plaintext = plaintext;
+  const clientId = get("clientId");
+  const clientSecret = get("clientSecret");
+  const issuer = get("issuer");
+  const scopes = get("scopes");
+  if (clientId !== undefined) connection.clientId = clientId;
+  if (clientSecret !== undefined) connection.clientSecret = clientSecret;
+  if (issuer !== undefined) connection.issuer = issuer;
+  if (scopes !== undefined) connection.scopes = parseScopesSetting(scopes);
   const api = get("api");
   if (api !== undefined) connection.api = api as ConnectionInput["api"];
   stackConnection = connection;

@@ -1,6 +1,6 @@
 // What resources ask of the fulfillment service, in domain terms. One implementation per
 // API generation (innabox.ts, osac.ts); apiFor() in index.ts picks the one the server speaks.
-import type { ApiGeneration, Cluster, ClusterSpec, ClusterTemplate, HostType, Hub, NodeSet, WritableMeta } from "./domain";
+import type { ApiGeneration, Cluster, ClusterSpec, ClusterTemplate, ClusterVersion, ClusterVersionSpecInput, HostType, Hub, NodeSet, Project, WritableMeta } from "./domain";
 
 export interface ClusterCreate {
   /** Chosen by the client, so a retried Create can never make a second cluster. */
@@ -65,6 +65,26 @@ export interface HubsApi {
 }
 export type HubField = "kubeconfig" | "namespace" | "name" | "labels";
 
+export interface ProjectsApi {
+  /** The projects the caller can see (its tenants' and `shared`'s), optionally by name and tenant. */
+  list(filter?: { name?: string; tenant?: string }): Promise<Project[]>;
+}
+
+export interface ClusterVersionsApi {
+  /** By `spec.version`; `admin` looks through the private API (also disabled/obsolete ones, with the image). */
+  findByVersion(version: string, options?: { admin?: boolean }): Promise<ClusterVersion | undefined>;
+  /** What the caller may order: enabled ACTIVE and DEPRECATED versions (public API, no image). */
+  list(): Promise<ClusterVersion[]>;
+  /** Private API (admins): every version, with its image. */
+  listAll(): Promise<ClusterVersion[]>;
+  /** Private API. */
+  get(id: string): Promise<ClusterVersion | undefined>;
+  create(input: ClusterVersionSpecInput): Promise<ClusterVersion>;
+  /** Writes enabled, default, state, allowed upgrades and labels (version, image and name are immutable). */
+  update(id: string, input: ClusterVersionSpecInput): Promise<ClusterVersion>;
+  delete(id: string): Promise<boolean>;
+}
+
 export interface FulfillmentApi {
   readonly generation: ApiGeneration;
   /** Whether the cluster controller keeps pushing spec changes (sizes) to the hub after READY. */
@@ -73,4 +93,8 @@ export interface FulfillmentApi {
   readonly templates: TemplatesApi;
   readonly hostTypes: HostTypesApi;
   readonly hubs: HubsApi;
+  /** osac only: the innabox generation has no projects. */
+  readonly projects?: ProjectsApi;
+  /** osac only. */
+  readonly clusterVersions?: ClusterVersionsApi;
 }

@@ -131,3 +131,42 @@ export interface WritableMeta {
   tenant?: string;
   project?: string;
 }
+
+/** osac: a project of a tenant; every tenant has a default project named ''. */
+export interface Project {
+  id: string;
+  name: string;
+  tenant: string;
+  title: string;
+  description?: string;
+  /** PENDING, ACTIVE, ... or UNSPECIFIED (the server does not check it). */
+  state: string;
+}
+
+/** osac: a release admins publish; `image` is only visible through the private (admin) API. */
+export interface ClusterVersion {
+  /** Always chosen by the server. */
+  id: string;
+  /** `metadata.name`, what other versions' allowedUpgrades name. */
+  name: string;
+  version: string;
+  image?: string;
+  enabled: boolean;
+  isDefault: boolean;
+  /** ACTIVE, DEPRECATED or OBSOLETE. */
+  state: string;
+  allowedUpgrades: string[];
+  labels: Record<string, string>;
+  metadataVersion: number;
+}
+
+export interface ClusterVersionSpecInput {
+  version: string;
+  image: string;
+  enabled?: boolean;
+  isDefault?: boolean;
+  state?: "ACTIVE" | "DEPRECATED" | "OBSOLETE";
+  allowedUpgrades?: string[];
+  name?: string;
+  labels?: Record<string, string>;
+}

@@ -77,8 +77,10 @@ async function requireToken(client: FulfillmentClient): Promise<void> {
   }
   throw new MissingTokenError(
     `${client.address} speaks the osac generation (osac.public.v1), which requires a JWT on every call, and no token is configured${issuers}. ` +
-      `Set a token or a token script that prints one: connection.token / connection.tokenScript, stack config fulfillment:token (as a secret) / ` +
-      `fulfillment:tokenScript, or FULFILLMENT_TOKEN / FULFILLMENT_TOKEN_SCRIPT`,
+      `Set OAuth client credentials (connection.clientId / connection.clientSecret, stack config fulfillment:clientId and, as a secret, ` +
+      `fulfillment:clientSecret, or FULFILLMENT_CLIENT_ID / FULFILLMENT_CLIENT_SECRET; the issuer is discovered from the server), ` +
+      `or a token or a token script that prints one: connection.token / connection.tokenScript, stack config fulfillment:token (as a secret) / ` +
+      `fulfillment:tokenScript, or FULFILLMENT_TOKEN / FULFILLMENT_TOKEN_SCRIPT, or run osac login`,
   );
 }
 

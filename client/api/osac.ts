@@ -18,6 +18,8 @@ import type { HostType as PrivateHostTypeMessage } from "../../proto/gen/osac/pr
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
+import { osacProjects } from "./osacProjects";
+import { osacClusterVersions } from "./osacClusterVersions";
 import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
 import type { Cluster, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
 import { clusterReadCalls, objectCalls } from "./objectCalls";
@@ -175,5 +177,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
     templates: objectCalls(client, { read: ClusterTemplates.method, write: PrivateTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
     hostTypes: objectCalls(client, { read: HostTypes.method, write: PrivateHostTypes.method, toDomain: hostType, toWire: hostTypeMessage, paths: HOST_TYPE_PATHS }),
     hubs: objectCalls(client, { read: Hubs.method, write: Hubs.method, toDomain: hub, toWire: hubMessage, paths: HUB_PATHS }),
+    projects: osacProjects(client),
+    clusterVersions: osacClusterVersions(client),
   };
 }

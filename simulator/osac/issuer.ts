@@ -41,6 +41,8 @@ export interface TokenIssuer {
   /** Signs `claims` (iss, iat, exp and a random sub filled in unless given); ttl in seconds, default 300. */
   mintToken(claims?: Record<string, unknown>, ttlSeconds?: number): Promise<string>;
   registerClient(client: IssuerClient): void;
+  /** How many client_credentials tokens it has issued to `clientId` so far. */
+  issuedTo(clientId: string): number;
   /** The public keys, as served at jwks_uri. */
   jwks(): JSONWebKeySet;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<TokenIss
   const kid = await calculateJwkThumbprint(publicJwk);
   const jwks: JSONWebKeySet = { keys: [{ ...publicJwk, kid, alg: "RS256", use: "sig" }] };
   const clients = new Map<string, IssuerClient & { subject: string }>();
+  const issued = new Map<string, number>();
   const register = (client: IssuerClient) => clients.set(client.clientId, { ...client, subject: randomUUID() });
   for (const client of options.clients ?? []) register(client);
 
@@ -108,6 +111,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<TokenIss
         { sub: client.subject, preferred_username: `service-account-${client.clientId.toLowerCase()}`, azp: client.clientId, typ: "Bearer", ...client.claims },
         ttl,
       );
+      issued.set(client.clientId, (issued.get(client.clientId) ?? 0) + 1);
       return send(response, 200, { access_token: token, token_type: "Bearer", expires_in: ttl, scope: form.get("scope") ?? "" });
     }
     send(response, 404, { error: "not_found" });
@@ -126,6 +130,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<TokenIss
     tokenEndpoint: url + TOKEN_PATH,
     mintToken: (claims = {}, seconds = 300) => sign(claims, seconds),
     registerClient: register,
+    issuedTo: (clientId) => issued.get(clientId) ?? 0,
     jwks: () => structuredClone(jwks),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 // The osac services the simulator serves, on the osac generic server: public and private
 // Clusters (plus kubeconfig/password), ClusterTemplates, HostTypes, private Hubs, and the
-// public and private Capabilities, the public JsonWebKeySet, and public and private Events.
+// public and private Capabilities, the public JsonWebKeySet, public Projects and Tenants,
+// and public and private Events.
 import { generateKeyPairSync } from "node:crypto";
 import { create, equals, type Message } from "@bufbuild/protobuf";
 import { exportJWK, calculateJwkThumbprint } from "jose";
@@ -30,6 +31,8 @@ import { checkClusterUpdate, keepRedacted, prepareClusterCreate, redactPullSecre
 import { osacHandlers, osacView, type OsacEnv, type OsacHooks } from "./generic";
 import { osacCollections, osacSchemas } from "./model";
 import { isVisible, type OsacSubject } from "./tenancy";
+import { projectApis } from "./projects";
+import { clusterVersionApis } from "./clusterVersions";
 
 const asCluster = (object: unknown): Cluster => object as Cluster;
 
@@ -118,6 +121,7 @@ function jsonWebKeySetHandlers(): Handlers {
 }
 
 export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly string[], events: EventBus, log: (line: string) => void): ServedApi[] {
+  const versionApis = clusterVersionApis();
   const capabilities = { Get: () => create(PublicCapabilities.method.get.output, { authn: { trustedTokenIssuers: [...trustedTokenIssuers] } }) };
   const privateCapabilities = { Get: () => create(PrivateCapabilities.method.get.output, { authn: { trustedTokenIssuers: [...trustedTokenIssuers] } }) };
   return [
@@ -137,6 +141,8 @@ export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly strin
     { service: PrivateTemplates, handlers: osacHandlers(PrivateTemplates, "templates", osacView(osacSchemas.templates), catalogHooks, env) },
     { service: PrivateHostTypes, handlers: osacHandlers(PrivateHostTypes, "hostClasses", osacView(osacSchemas.hostClasses), catalogHooks, env) },
     { service: PrivateCapabilities, handlers: privateCapabilities },
+    ...projectApis(() => env().directory),
+    ...versionApis,
     { service: PublicEvents, handlers: {}, streams: osacEventsStreams(events, true, log) },
     { service: PrivateEvents, handlers: {}, streams: osacEventsStreams(events, false, log) },
   ];

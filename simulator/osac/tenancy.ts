@@ -9,6 +9,17 @@ import { ApiError, internal, invalidArgument } from "../errors";
 
 export const BUILTIN_TENANTS = ["system", "shared"] as const;
 
+/** A project as the simulator keeps it (migration 69: unique per tenant and name). */
+export interface ProjectRecord {
+  id: string;
+  tenant: string;
+  name: string;
+  title: string;
+  description?: string;
+  creator?: string;
+  created?: Date;
+}
+
 /** Who called, as the authn/authz interceptors and the JIT provisioning saw it. */
 export interface OsacSubject extends Subject {
   /** No token (an anonymous method). */
@@ -26,8 +37,9 @@ export interface OsacSubject extends Subject {
 
 export class Directory {
   private readonly tenants = new Set<string>(BUILTIN_TENANTS);
-  /** tenant → project names; every tenant has its default project ''. */
-  private readonly projects = new Map<string, Set<string>>();
+  /** tenant → project name → its object; every tenant has its default project ''. */
+  private readonly projects = new Map<string, Map<string, ProjectRecord>>();
+  private readonly tenantIds = new Map<string, string>();
   /** `${tenant}/${username}` → User object id. */
   private readonly users = new Map<string, string>();
 
@@ -38,12 +50,34 @@ export class Directory {
 
   addTenant(tenant: string): void {
     this.tenants.add(tenant);
-    if (!this.projects.has(tenant)) this.projects.set(tenant, new Set([""]));
+    if (!this.tenantIds.has(tenant)) this.tenantIds.set(tenant, randomUUID());
+    if (!this.projects.has(tenant)) this.projects.set(tenant, new Map([["", { id: randomUUID(), tenant, name: "", title: "" }]]));
   }
 
-  addProject(tenant: string, name: string): void {
+  addProject(tenant: string, name: string, details: { title?: string; description?: string; creator?: string } = {}): ProjectRecord {
     this.addTenant(tenant);
-    this.projects.get(tenant)!.add(name);
+    const projects = this.projects.get(tenant)!;
+    let record = projects.get(name);
+    if (!record) {
+      record = { id: randomUUID(), tenant, name, title: details.title ?? "", created: new Date() };
+      if (details.description !== undefined) record.description = details.description;
+      if (details.creator !== undefined) record.creator = details.creator;
+      projects.set(name, record);
+    }
+    return record;
+  }
+
+  /** Every project, the tenants' default ones included, ordered by id as the DAO lists them. */
+  projectList(): ProjectRecord[] {
+    return [...this.projects.values()].flatMap((projects) => [...projects.values()]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  removeProject(record: ProjectRecord): void {
+    this.projects.get(record.tenant)?.delete(record.name);
+  }
+
+  tenantList(): Array<{ id: string; name: string }> {
+    return [...this.tenants].map((name) => ({ id: this.tenantIds.get(name)!, name })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   hasTenant(tenant: string): boolean {

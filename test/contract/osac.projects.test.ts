@@ -1,0 +1,88 @@
+// Projects and tenants on the osac simulator over real gRPC, through the client layer's
+// domain API: what clients see, a tenant admin's project, and the server's words (with the
+// fix) for a project that does not exist or a tenant that cannot be assigned.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tenants } from "../../proto/gen/osac/public/v1/tenants_service_pb";
+import { Projects } from "../../proto/gen/osac/public/v1/projects_service_pb";
+import { FulfillmentClient } from "../../client/client";
+import { resolveConnection } from "../../client/connection";
+import { apiFor, type FulfillmentApi } from "../../client/api";
+import { startSimulator, type Simulator } from "../../simulator";
+import { expectFulfillmentError } from "../helpers/failures";
+import { NO_CLI_CONFIG } from "../helpers/paths";
+
+let sim: Simulator;
+const opened: FulfillmentClient[] = [];
+
+async function as(claims: Record<string, unknown>): Promise<{ client: FulfillmentClient; api: FulfillmentApi }> {
+  const token = await sim.issuer!.mintToken(claims, 3600);
+  const client = FulfillmentClient.connect(
+    resolveConnection({ explicit: { address: sim.address, plaintext: true, token, api: "osac" }, env: {}, cliConfigPath: NO_CLI_CONFIG, osacConfigDir: NO_CLI_CONFIG }),
+  );
+  opened.push(client);
+  return { client, api: await apiFor(client) };
+}
+
+const order = (api: FulfillmentApi, id: string, metadata: { project?: string; tenant?: string }) =>
+  api.clusters.create({ id, metadata, spec: { template: "sim_small", templateParameters: {}, nodeSets: {} } });
+
+beforeAll(async () => {
+  sim = await startSimulator({ api: "osac", hubs: "simulated", seed: "catalog", osac: { issuer: {}, tenants: ["acme", "other"], projects: [{ tenant: "other", name: "secret-plans" }] } });
+});
+
+afterAll(async () => {
+  for (const client of opened) client.close();
+  await sim?.stop();
+});
+
+describe("osac projects and tenants", () => {
+  it("a client lists the projects of its tenants and shared, never another tenant's", async () => {
+    const { api } = await as({ preferred_username: "alice", organization: ["acme"] });
+    const projects = await api.projects!.list();
+    expect(projects.map((p) => `${p.tenant}/${p.name}`).sort()).toEqual(["acme/", "shared/"]);
+    expect(projects.every((p) => /^[0-9a-f-]{36}$/.test(p.id))).toBe(true);
+    expect(await api.projects!.list({ name: "secret-plans" })).toEqual([]);
+  });
+
+  it("a tenant admin creates a project; clients of that tenant find it by name and order clusters in it", async () => {
+    const admin = await as({ preferred_username: "ta", organization: ["acme"], realm_access: { roles: ["tenant-admin"] } });
+    const created = await admin.client.call(Projects.method.create, { object: { metadata: { name: "team-a" }, spec: { title: "Team A" } } });
+    expect(created.object?.metadata?.tenant).toBe("acme");
+    const alice = await as({ preferred_username: "alice", organization: ["acme"] });
+    const [found] = await alice.api.projects!.list({ name: "team-a" });
+    expect(found).toMatchObject({ name: "team-a", tenant: "acme", title: "Team A", state: "UNSPECIFIED" });
+    const cluster = await order(alice.api, "in-team-a", { project: "team-a" });
+    expect(cluster?.metadata.project).toBe("team-a");
+  });
+
+  it("a project that does not exist: the server's words and the fix", async () => {
+    const { api } = await as({ preferred_username: "alice", organization: ["acme"] });
+    const error = await expectFulfillmentError(order(api, "nowhere", { project: "teama" }));
+    expect(error.codeName).toBe("INVALID_ARGUMENT");
+    expect(error.serverMessage).toBe("project 'teama' doesn't exist");
+    expect(error.message).toContain("create it first (a tenant admin's Projects/Create");
+    expect(error.message).toContain("getProject");
+  });
+
+  it("a tenant the caller cannot assign, or cannot see: the server's words and the fix", async () => {
+    const { api } = await as({ preferred_username: "alice", organization: ["acme"] });
+    const shared = await expectFulfillmentError(order(api, "in-shared", { tenant: "shared" }));
+    expect(shared.codeName).toBe("PERMISSION_DENIED");
+    expect(shared.serverMessage).toBe("tenant 'shared' can't be assigned");
+    expect(shared.message).toContain("leave tenant empty to use the caller's own tenant");
+    const other = await expectFulfillmentError(order(api, "in-other", { tenant: "other" }));
+    expect(other.serverMessage).toBe("tenant 'other' doesn't exist");
+    expect(other.message).toContain("is not one the caller can see");
+  });
+
+  it("Tenants: admins list them; public Create is UNIMPLEMENTED; clients are denied", async () => {
+    const admin = await as({ preferred_username: "root", groups: ["admins"] });
+    const tenants = await admin.client.call(Tenants.method.list, {});
+    expect(tenants.items.map((t) => t.metadata?.name).sort()).toEqual(["acme", "other", "shared", "system"]);
+    const create = await expectFulfillmentError(admin.client.call(Tenants.method.create, { object: { metadata: { name: "new" } } }));
+    expect([create.codeName, create.serverMessage]).toEqual(["UNIMPLEMENTED", "method Create not implemented"]);
+    const alice = await as({ preferred_username: "alice", organization: ["acme"] });
+    const denied = await expectFulfillmentError(alice.client.call(Tenants.method.list, {}));
+    expect([denied.codeName, denied.serverMessage]).toEqual(["PERMISSION_DENIED", "permission denied"]);
+  });
+});
