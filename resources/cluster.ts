@@ -5,7 +5,9 @@ import type { ConnectionArgs } from "../toolkit/connectionArgs";
 export interface ClusterNodeSetArgs {
   /** Number of hosts; may change in place. */
   size: pulumi.Input<number>;
-  /** Host class id or name; must match the template's. Changing it replaces the cluster. */
+  /** Host type id or name; must match the template's. Changing it replaces the cluster. */
+  hostType?: pulumi.Input<string>;
+  /** The innabox spelling of `hostType` (give one of them); switching spellings with the same value changes nothing. */
   hostClass?: pulumi.Input<string>;
 }
 
@@ -40,6 +42,10 @@ export interface ClusterArgs {
   network?: pulumi.Input<{ podCidr?: pulumi.Input<string>; serviceCidr?: pulumi.Input<string> }>;
   /** osac: the project of the cluster's tenant (empty: its default project). Changing it replaces the cluster. */
   project?: pulumi.Input<string>;
+  /** osac: the tenant to put the cluster in (default: the caller's). Changing it replaces the cluster. */
+  tenant?: pulumi.Input<string>;
+  /** osac: attach the cluster to an existing subnet (changing it replaces the cluster) with these security groups (changed in place). */
+  networkAttachment?: pulumi.Input<{ subnet: pulumi.Input<string>; securityGroups?: pulumi.Input<pulumi.Input<string>[]> }>;
 }
 
 export interface ClusterCondition {
@@ -70,6 +76,8 @@ const OUTPUTS = [
   "effectiveReleaseImage",
   "effectiveSshPublicKey",
   "effectiveNetwork",
+  "effectiveTenant",
+  "effectiveNetworkAttachment",
 ] as const;
 
 /**
@@ -91,10 +99,11 @@ export class Cluster extends pulumi.dynamic.Resource {
   declare readonly templateId: pulumi.Output<string>;
   declare readonly templateParameters: pulumi.Output<Record<string, unknown> | undefined>;
   declare readonly effectiveTemplateParameters: pulumi.Output<Record<string, unknown>>;
-  declare readonly nodeSets: pulumi.Output<Record<string, { size: number; hostClass?: string }> | undefined>;
-  declare readonly effectiveNodeSets: pulumi.Output<Record<string, { size: number; hostClass: string }>>;
+  declare readonly nodeSets: pulumi.Output<Record<string, { size: number; hostType?: string; hostClass?: string }> | undefined>;
+  /** Every node set as stored; the host type id under both `hostType` and `hostClass`. */
+  declare readonly effectiveNodeSets: pulumi.Output<Record<string, { size: number; hostType: string; hostClass: string }>>;
   /** Node sets as the hub reports them. */
-  declare readonly observedNodeSets: pulumi.Output<Record<string, { size: number; hostClass: string }>>;
+  declare readonly observedNodeSets: pulumi.Output<Record<string, { size: number; hostType: string; hostClass: string }>>;
   declare readonly name: pulumi.Output<string | undefined>;
   declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
   /** UNSPECIFIED, PROGRESSING, READY or FAILED. */

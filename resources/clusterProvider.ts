@@ -19,6 +19,8 @@ import {
   DEFAULT_TIMEOUTS,
   clusterInputsSchema,
   diffCluster,
+  hostTypeOf,
+  withHostType,
   canonicalOrSame,
   nodeSetsForUpdate,
   userViewOfNodeSets,
@@ -107,11 +109,13 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
       continue;
     }
     normalizedSets[key] = nodeSet;
-    if (nodeSet.hostClass !== undefined && !isUnknown(nodeSet.hostClass) && nodeSet.hostClass !== templateSet.hostClass) {
-      const resolved = await lookupHostTypeId(api, nodeSet.hostClass);
-      if (resolved === templateSet.hostClass) normalizedSets[key] = { ...nodeSet, hostClass: resolved };
+    const given = hostTypeOf(nodeSet);
+    if (given !== undefined && !isUnknown(given) && given !== templateSet.hostClass) {
+      const resolved = await lookupHostTypeId(api, given);
+      if (resolved === templateSet.hostClass) normalizedSets[key] = withHostType(nodeSet, resolved);
       else {
-        failures.push(checkFailure(`nodeSets.${key}.hostClass: template '${template.id}' uses host class '${templateSet.hostClass}' for node set '${key}'; leave hostClass out or set it to '${templateSet.hostClass}'`));
+        const field = nodeSet.hostClass !== undefined ? "hostClass" : "hostType";
+        failures.push(checkFailure(`nodeSets.${key}.${field}: template '${template.id}' uses host type '${templateSet.hostClass}' for node set '${key}'; leave ${field} out or set it to '${templateSet.hostClass}'`));
       }
     }
   }
@@ -137,7 +141,7 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
 }
 
-const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project"] as const;
+const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project", "tenant", "networkAttachment"] as const;
 
 /** Fields only the osac generation has are refused on innabox; CIDRs are checked as the server does. */
 function osacFieldFailures(api: FulfillmentApi, inputs: ClusterInputs): pulumi.dynamic.CheckFailure[] {
@@ -241,7 +245,7 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   const template = await lookupTemplate(api, inputs.template);
   const templateParameters = typedParameters(template, inputs.templateParameters);
   const nodeSets: Record<string, NodeSetState> = {};
-  for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) nodeSets[key] = { hostClass: nodeSet.hostClass ?? "", size: nodeSet.size };
+  for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) nodeSets[key] = { hostClass: hostTypeOf(nodeSet) ?? "", size: nodeSet.size };
 
   // A client-chosen id makes Create safe to retry: if a retried Create finds the id
   // taken, the first attempt landed and this is our cluster, not a stranger's.
@@ -251,7 +255,12 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   try {
     created = await api.clusters.create({
       id,
-      metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, ...(inputs.project ? { project: inputs.project } : {}) },
+      metadata: {
+        name: inputs.name ?? "",
+        labels: inputs.labels ?? {},
+        ...(inputs.project ? { project: inputs.project } : {}),
+        ...(inputs.tenant ? { tenant: inputs.tenant } : {}),
+      },
       spec: {
         template: inputs.template,
         templateParameters,
@@ -260,6 +269,9 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
         ...(inputs.sshPublicKey !== undefined ? { sshPublicKey: inputs.sshPublicKey } : {}),
         ...(inputs.releaseImage !== undefined ? { releaseImage: inputs.releaseImage } : {}),
         ...(inputs.network ? { network: inputs.network } : {}),
+        ...(inputs.networkAttachment
+          ? { networkAttachment: { subnet: inputs.networkAttachment.subnet, securityGroups: inputs.networkAttachment.securityGroups ?? [] } }
+          : {}),
       },
     });
   } catch (error) {
@@ -324,10 +336,18 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     releaseImage: previous.releaseImage !== undefined ? cluster.spec.releaseImage : undefined,
     network: previous.network ? networkView(previous.network, cluster.spec.network ?? {}) : undefined,
     project: previous.project !== undefined ? cluster.metadata.project ?? "" : undefined,
+    tenant: previous.tenant !== undefined ? cluster.metadata.tenant : undefined,
+    networkAttachment: previous.networkAttachment !== undefined ? attachmentView(previous.networkAttachment, cluster.spec.networkAttachment) : undefined,
   });
   if (adopting && previous.template === undefined) view.template = cluster.spec.template;
   const outs = toOutputs(view, await observe(api, cluster), defaults ?? templateDefaults(undefined));
   return { id, props: outs, inputs: view };
+}
+
+/** The stored attachment; security groups shown when the program lists them or the server has some. */
+function attachmentView(declared: NonNullable<ClusterInputs["networkAttachment"]>, stored: { subnet: string; securityGroups: string[] } | undefined): ClusterInputs["networkAttachment"] {
+  if (!stored) return undefined;
+  return declared.securityGroups !== undefined || stored.securityGroups.length ? { subnet: stored.subnet, securityGroups: [...stored.securityGroups] } : { subnet: stored.subnet };
 }
 
 /** The stored network in the program's spelling wherever the server's canonical form is the same. */
@@ -357,6 +377,9 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
     ...(changes.labels ? { labels: inputs.labels ?? {} } : {}),
     ...(nodeSetsChanged
       ? { nodeSets: toDomainNodeSets(nodeSetsForUpdate(nodeSetsOf(base.spec.nodeSets), olds.nodeSets ?? {}, inputs.nodeSets ?? {}, templateHostClasses)) }
+      : {}),
+    ...(changes["networkAttachment.securityGroups"] && inputs.networkAttachment
+      ? { networkAttachment: { subnet: inputs.networkAttachment.subnet, securityGroups: inputs.networkAttachment.securityGroups ?? [] } }
       : {}),
   });
   let latest = current;

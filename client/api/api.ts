@@ -17,6 +17,8 @@ export interface ClusterChanges {
   nodeSets?: Record<string, NodeSet>;
   /** osac: an upgrade. */
   releaseImage?: string;
+  /** osac: the network attachment's security groups (its subnet is immutable). */
+  networkAttachment?: { subnet: string; securityGroups: string[] };
 }
 
 export interface WriteOptions {

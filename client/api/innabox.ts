@@ -119,6 +119,7 @@ function clusterUpdate(id: string, changes: ClusterChanges): { object: Record<st
     paths.push("spec.node_sets");
     object.spec = { nodeSets: toWireNodeSets(changes.nodeSets) };
   }
+  if (changes.networkAttachment !== undefined) throw new Error("networkAttachment: the innabox generation (fulfillment.v1) has no network attachments; they need the osac generation");
   if (changes.releaseImage !== undefined) throw new Error("releaseImage: the innabox generation (fulfillment.v1) has no release image; upgrades need the osac generation");
   if (Object.keys(metadata).length) object.metadata = metadata;
   return { object, paths };
