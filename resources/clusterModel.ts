@@ -36,9 +36,13 @@ export function withHostType<T extends { hostType?: string; hostClass?: string }
 }
 
 export const clusterInputsSchema = z.object({
+  /** A template id or name; or order from a catalog item instead (`catalogItem`). */
   template: z
     .string({ message: "set template to a template id such as 'ocp_4_17_small' (or its name)" })
-    .min(1, { message: "set template to a template id such as 'ocp_4_17_small' (or its name)" }),
+    .min(1, { message: "set template to a template id such as 'ocp_4_17_small' (or its name)" })
+    .optional(),
+  /** osac: order from a catalog item (id or name) instead of a template. */
+  catalogItem: z.string().min(1, { message: "set catalogItem to a catalog item id or name, or leave it out and set template" }).optional(),
   templateParameters: z.record(z.string(), z.unknown()).optional(),
   nodeSets: z.record(z.string().min(1), nodeSetInputSchema).optional(),
   name: dnsLabelSchema.optional(),
@@ -74,6 +78,16 @@ export const clusterInputsSchema = z.object({
   project: z.string().min(1, { message: "name a project of your tenant, or leave project out for its default" }).optional(),
   /** Set from the `import` resource option: take over this existing cluster instead of creating one. */
   adoptId: z.string().min(1).optional(),
+}).superRefine((inputs, ctx) => {
+  if (inputs.template !== undefined && inputs.catalogItem !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["catalogItem"],
+      message: "template and catalogItem are mutually exclusive (the server: 'catalog_item and template are mutually exclusive'); order from the catalog item, which names its template, and remove template",
+    });
+  } else if (inputs.template === undefined && inputs.catalogItem === undefined) {
+    ctx.addIssue({ code: "custom", path: ["template"], message: "set template to a template id such as 'ocp_4_17_small' (or its name), or catalogItem to a catalog item" });
+  }
 });
 
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
@@ -142,7 +156,8 @@ type Equal = (name: string, a: unknown, b: unknown) => boolean;
  */
 export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqual: Equal = defaultEqual): ClusterDiff {
   const changed: ClusterDiff["changed"] = {};
-  if (news.template !== olds.template && news.template !== olds.templateId) changed.template = "replace";
+  if (news.template !== undefined && news.template !== olds.template && news.template !== olds.templateId) changed.template = "replace";
+  if ((news.catalogItem ?? "") !== (olds.catalogItem ?? "")) changed.catalogItem = "replace";
 
   const desiredParams = news.templateParameters ?? {};
   const storedParams = olds.effectiveTemplateParameters ?? {};

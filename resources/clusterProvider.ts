@@ -32,6 +32,7 @@ import {
 import { describeCluster, displayName, equalByType, nodeSetsOf, storedParameters, templateDefaults, toDomainNodeSets, toOutputs } from "./clusterView";
 import { observe, waitForClusterReady, waitForDeletion, waitForNodeSets } from "./clusterWaits";
 import { plannedTemplate } from "./plannedTemplates";
+import { checkAgainstCatalogItem, lookupCatalogItem, type CatalogItemInfo } from "./clusterCatalog";
 import { lookupHostTypeId, lookupTemplate, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
 export { pendingHintAfterMs } from "./clusterWaits";
@@ -71,11 +72,11 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
   let template: TemplateInfo;
   let untyped = new Set<string>();
   try {
-    template = await lookupTemplate(api, inputs.template);
+    template = await lookupTemplate(api, inputs.template ?? "");
   } catch (error) {
     // Not on the service yet, but a ClusterTemplate resource of this program describes it
     // (a new stack's preview): validate against that description instead.
-    const planned = error instanceof TemplateNotFoundError ? plannedTemplate(address, inputs.template) : undefined;
+    const planned = error instanceof TemplateNotFoundError ? plannedTemplate(address, inputs.template ?? "") : undefined;
     if (!planned) {
       const reason = error instanceof TemplateNotFoundError ? `template: ${error.message}` : `template: could not read template '${inputs.template}' to validate the cluster: ${errorMessage(error)}`;
       return { failures: [checkFailure(reason)], normalized: inputs };
@@ -136,12 +137,42 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   }
   const generationFailures = osacFieldFailures(api, value);
   if (generationFailures.length) return { inputs: news, failures: generationFailures };
+  if (value.catalogItem !== undefined) return { inputs: news, failures: await checkCatalogCluster(api, client.address, value) };
   const checked = await checkAgainstTemplate(api, client.address, value);
   if (checked.failures.length) return { inputs: news, failures: checked.failures };
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
 }
 
-const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project", "tenant", "networkAttachment"] as const;
+const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project", "tenant", "networkAttachment", "catalogItem"] as const;
+
+/** A cluster ordered by catalog item: the item's field definitions, then its template, as the server checks them. */
+async function checkCatalogCluster(api: FulfillmentApi, address: string, inputs: ClusterInputs): Promise<pulumi.dynamic.CheckFailure[]> {
+  const ref = inputs.catalogItem!;
+  if (isUnknown(ref)) return [];
+  let item: CatalogItemInfo | undefined;
+  try {
+    item = await lookupCatalogItem(api, address, ref);
+  } catch (error) {
+    return [checkFailure(`catalogItem: could not read catalog item '${ref}' to validate the cluster: ${errorMessage(error)}`)];
+  }
+  if (!item) {
+    return [
+      checkFailure(
+        `catalogItem: there is no catalog item with identifier or name '${ref}' that your token can see; if a ClusterCatalogItem resource in this stack creates it, pass its catalogItemId output so Pulumi creates it first`,
+      ),
+    ];
+  }
+  if (isUnknown(item.template)) return [];
+  let template: TemplateInfo | undefined;
+  try {
+    template = await lookupTemplate(api, item.template);
+  } catch {
+    template = plannedTemplate(address, item.template);
+  }
+  const catalog = checkAgainstCatalogItem(item, inputs, template);
+  if (catalog.failures.length || !catalog.effective) return catalog.failures.map(checkFailure);
+  return (await checkAgainstTemplate(api, address, catalog.effective)).failures;
+}
 
 /** Fields only the osac generation has are refused on innabox; CIDRs are checked as the server does. */
 function osacFieldFailures(api: FulfillmentApi, inputs: ClusterInputs): pulumi.dynamic.CheckFailure[] {
@@ -168,7 +199,7 @@ export async function diff(id: string, olds: ClusterOutputs, news: Record<string
   const inputs = news as ClusterInputs;
   if (containsUnknown(inputs.template)) return { changes: true, replaces: ["template"], deleteBeforeReplace: false };
   const result = diffCluster(olds, inputs, equalByType(olds.parameterTypes ?? {}));
-  const unknownReplaces = ["templateParameters"].filter((k) => containsUnknown((inputs as Record<string, unknown>)[k]));
+  const unknownReplaces = ["templateParameters", "catalogItem"].filter((k) => containsUnknown((inputs as Record<string, unknown>)[k]));
   // A FAILED cluster never recovers on the service: only a new one can reach READY. Like a
   // tainted resource, it is replaced (the preview shows it), and the failed one is deleted
   // once its replacement is READY.
@@ -242,7 +273,10 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   const inputs = parseInputs(clusterInputsSchema, news);
   if (inputs.adoptId) return adopt(inputs.adoptId, inputs, news);
   const api = await apiForInputs(inputs);
-  const template = await lookupTemplate(api, inputs.template);
+  // Ordered by catalog item: the item names the template whose parameter types pack the values.
+  const item = inputs.catalogItem ? await lookupCatalogItem(api, "", inputs.catalogItem) : undefined;
+  if (inputs.catalogItem && !item) throw new Error(`there is no catalog item with identifier or name '${inputs.catalogItem}' that your token can see`);
+  const template = await lookupTemplate(api, item?.template ?? inputs.template ?? "");
   const templateParameters = typedParameters(template, inputs.templateParameters);
   const nodeSets: Record<string, NodeSetState> = {};
   for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) nodeSets[key] = { hostClass: hostTypeOf(nodeSet) ?? "", size: nodeSet.size };
@@ -262,7 +296,8 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
         ...(inputs.tenant ? { tenant: inputs.tenant } : {}),
       },
       spec: {
-        template: inputs.template,
+        template: inputs.template ?? "",
+        ...(inputs.catalogItem ? { catalogItem: inputs.catalogItem } : {}),
         templateParameters,
         nodeSets: toDomainNodeSets(nodeSets),
         ...(inputs.pullSecret !== undefined ? { pullSecret: inputs.pullSecret } : {}),
@@ -320,9 +355,13 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   const declaredSets = previous.nodeSets ?? (adopting ? undefined : {});
   const declaredParams = previous.templateParameters ?? (adopting ? undefined : {});
   const view: ClusterInputs = compact({
-    template: previous.template && (previous.template === cluster.spec.template || previous.templateId === cluster.spec.template || adopting)
-      ? previous.template
-      : cluster.spec.template,
+    template: cluster.spec.catalogItem
+      ? undefined
+      : previous.template && (previous.template === cluster.spec.template || previous.templateId === cluster.spec.template || adopting)
+        ? previous.template
+        : cluster.spec.template,
+    // What the program wrote when it names the same item; the server stores the reference as given.
+    catalogItem: cluster.spec.catalogItem || undefined,
     templateParameters: userViewOfParameters(params.values, declaredParams, defaults?.parameters ?? {}, equalByType(params.types)),
     nodeSets: userViewOfNodeSets(nodeSetsOf(cluster.spec.nodeSets), declaredSets, defaults?.nodeSets),
     name: cluster.metadata.name || undefined,
@@ -339,7 +378,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     tenant: previous.tenant !== undefined ? cluster.metadata.tenant : undefined,
     networkAttachment: previous.networkAttachment !== undefined ? attachmentView(previous.networkAttachment, cluster.spec.networkAttachment) : undefined,
   });
-  if (adopting && previous.template === undefined) view.template = cluster.spec.template;
+  if (adopting && previous.template === undefined && !cluster.spec.catalogItem) view.template = cluster.spec.template;
   const outs = toOutputs(view, await observe(api, cluster), defaults ?? templateDefaults(undefined));
   return { id, props: outs, inputs: view };
 }

@@ -214,5 +214,20 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
         ),
       delete: (id) => deleted(() => client.call(Hubs.method.delete, { id }, { objectId: id })),
     },
+    catalogItems: {
+      get: noCatalogItems,
+      listByName: noCatalogItems,
+      create: noCatalogItems,
+      update: noCatalogItems,
+      delete: noCatalogItems,
+    },
   };
+}
+
+/** Catalog items came with the osac generation. */
+export const NO_CATALOG_ITEMS =
+  "the innabox generation (fulfillment.v1) has no catalog items; ClusterCatalogItem and a cluster's catalogItem need a server of the osac generation (osac.public.v1)";
+
+function noCatalogItems(): Promise<never> {
+  return Promise.reject(new Error(NO_CATALOG_ITEMS));
 }
