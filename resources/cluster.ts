@@ -21,8 +21,10 @@ export interface ClusterTimeouts {
 }
 
 export interface ClusterArgs {
-  /** Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster. */
-  template: pulumi.Input<string>;
+  /** Template id (e.g. `ocp_4_17_small`) or name; give this or `catalogItem`. Changing it replaces the cluster. */
+  template?: pulumi.Input<string>;
+  /** osac: order from a catalog item (id or name) instead of a template; its field definitions say what else may be set. Changing it replaces the cluster. */
+  catalogItem?: pulumi.Input<string>;
   /** Plain values, packed into the type each template parameter declares. Changing them replaces the cluster. */
   templateParameters?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /** Node sets by name; unset ones take the template's defaults. */
@@ -97,6 +99,8 @@ export class Cluster extends pulumi.dynamic.Resource {
   declare readonly clusterId: pulumi.Output<string>;
   declare readonly template: pulumi.Output<string>;
   declare readonly templateId: pulumi.Output<string>;
+  /** osac: the catalog item the cluster was ordered from, if any. */
+  declare readonly catalogItem: pulumi.Output<string | undefined>;
   declare readonly templateParameters: pulumi.Output<Record<string, unknown> | undefined>;
   declare readonly effectiveTemplateParameters: pulumi.Output<Record<string, unknown>>;
   declare readonly nodeSets: pulumi.Output<Record<string, { size: number; hostType?: string; hostClass?: string }> | undefined>;
