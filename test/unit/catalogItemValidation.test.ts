@@ -129,3 +129,17 @@ describe("a cluster's preview check against its catalog item", () => {
     expect(neither.error?.issues[0].path).toEqual(["template"]);
   });
 });
+
+describe("ClusterTemplate node sets spell hostType too", () => {
+  it("treats switching between hostType and hostClass with the same value as no change, and refuses both or neither", async () => {
+    const { diff, templateInputsSchema } = await import("../../resources/clusterTemplateProvider");
+    const base = { templateId: "t1", title: "T" };
+    const olds = templateInputsSchema.parse({ ...base, nodeSets: { workers: { hostClass: "acme_1tib", size: 2 } } });
+    const news = templateInputsSchema.parse({ ...base, nodeSets: { workers: { hostType: "acme_1tib", size: 2 } } });
+    expect((await diff("t1", olds, news)).changes).toBe(false);
+    const other = templateInputsSchema.parse({ ...base, nodeSets: { workers: { hostType: "acme_gpu", size: 2 } } });
+    expect((await diff("t1", olds, other)).changes).toBe(true);
+    expect(templateInputsSchema.safeParse({ ...base, nodeSets: { workers: { hostType: "a", hostClass: "a", size: 1 } } }).error?.issues[0].message).toMatch(/not both/);
+    expect(templateInputsSchema.safeParse({ ...base, nodeSets: { workers: { size: 1 } } }).error?.issues[0].path).toEqual(["nodeSets", "workers", "hostType"]);
+  });
+});
