@@ -116,7 +116,8 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
       if (resolved === templateSet.hostClass) normalizedSets[key] = withHostType(nodeSet, resolved);
       else {
         const field = nodeSet.hostClass !== undefined ? "hostClass" : "hostType";
-        failures.push(checkFailure(`nodeSets.${key}.${field}: template '${template.id}' uses host type '${templateSet.hostClass}' for node set '${key}'; leave ${field} out or set it to '${templateSet.hostClass}'`));
+        const word = field === "hostClass" ? "host class" : "host type";
+        failures.push(checkFailure(`nodeSets.${key}.${field}: template '${template.id}' uses ${word} '${templateSet.hostClass}' for node set '${key}'; leave ${field} out or set it to '${templateSet.hostClass}'`));
       }
     }
   }
