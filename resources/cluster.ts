@@ -5,7 +5,9 @@ import type { ConnectionArgs } from "../toolkit/connectionArgs";
 export interface ClusterNodeSetArgs {
   /** Number of hosts; may change in place. */
   size: pulumi.Input<number>;
-  /** Host class id or name; must match the template's. Changing it replaces the cluster. */
+  /** Host type id or name; must match the template's. Changing it replaces the cluster. */
+  hostType?: pulumi.Input<string>;
+  /** The innabox spelling of `hostType` (give one of them); switching spellings with the same value changes nothing. */
   hostClass?: pulumi.Input<string>;
 }
 
@@ -19,8 +21,10 @@ export interface ClusterTimeouts {
 }
 
 export interface ClusterArgs {
-  /** Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster. */
-  template: pulumi.Input<string>;
+  /** Template id (e.g. `ocp_4_17_small`) or name; give this or `catalogItem`. Changing it replaces the cluster. */
+  template?: pulumi.Input<string>;
+  /** osac: order from a catalog item (id or name) instead of a template; its field definitions say what else may be set. Changing it replaces the cluster. */
+  catalogItem?: pulumi.Input<string>;
   /** Plain values, packed into the type each template parameter declares. Changing them replaces the cluster. */
   templateParameters?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /** Node sets by name; unset ones take the template's defaults. */
@@ -40,6 +44,10 @@ export interface ClusterArgs {
   network?: pulumi.Input<{ podCidr?: pulumi.Input<string>; serviceCidr?: pulumi.Input<string> }>;
   /** osac: the project of the cluster's tenant (empty: its default project). Changing it replaces the cluster. */
   project?: pulumi.Input<string>;
+  /** osac: the tenant to put the cluster in (default: the caller's). Changing it replaces the cluster. */
+  tenant?: pulumi.Input<string>;
+  /** osac: attach the cluster to an existing subnet (changing it replaces the cluster) with these security groups (changed in place). */
+  networkAttachment?: pulumi.Input<{ subnet: pulumi.Input<string>; securityGroups?: pulumi.Input<pulumi.Input<string>[]> }>;
 }
 
 export interface ClusterCondition {
@@ -70,6 +78,8 @@ const OUTPUTS = [
   "effectiveReleaseImage",
   "effectiveSshPublicKey",
   "effectiveNetwork",
+  "effectiveTenant",
+  "effectiveNetworkAttachment",
 ] as const;
 
 /**
@@ -89,12 +99,15 @@ export class Cluster extends pulumi.dynamic.Resource {
   declare readonly clusterId: pulumi.Output<string>;
   declare readonly template: pulumi.Output<string>;
   declare readonly templateId: pulumi.Output<string>;
+  /** osac: the catalog item the cluster was ordered from, if any. */
+  declare readonly catalogItem: pulumi.Output<string | undefined>;
   declare readonly templateParameters: pulumi.Output<Record<string, unknown> | undefined>;
   declare readonly effectiveTemplateParameters: pulumi.Output<Record<string, unknown>>;
-  declare readonly nodeSets: pulumi.Output<Record<string, { size: number; hostClass?: string }> | undefined>;
-  declare readonly effectiveNodeSets: pulumi.Output<Record<string, { size: number; hostClass: string }>>;
+  declare readonly nodeSets: pulumi.Output<Record<string, { size: number; hostType?: string; hostClass?: string }> | undefined>;
+  /** Every node set as stored; the host type id under both `hostType` and `hostClass`. */
+  declare readonly effectiveNodeSets: pulumi.Output<Record<string, { size: number; hostType: string; hostClass: string }>>;
   /** Node sets as the hub reports them. */
-  declare readonly observedNodeSets: pulumi.Output<Record<string, { size: number; hostClass: string }>>;
+  declare readonly observedNodeSets: pulumi.Output<Record<string, { size: number; hostType: string; hostClass: string }>>;
   declare readonly name: pulumi.Output<string | undefined>;
   declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
   /** UNSPECIFIED, PROGRESSING, READY or FAILED. */

@@ -17,13 +17,32 @@ export const nodeSetInputSchema = z.strictObject({
     .int({ message: "expected a positive integer" })
     .positive({ message: "expected a positive integer (the server refuses size 0)" })
     .max(2_147_483_647, { message: "must fit in an int32" }),
+  /** The host type id or name (the osac word). */
+  hostType: z.string().min(1, { message: "leave hostType out to use the template's host type" }).optional(),
+  /** The innabox spelling of hostType, accepted as an alias. */
   hostClass: z.string().min(1, { message: "leave hostClass out to use the template's host class" }).optional(),
+}).refine((set) => set.hostType === undefined || set.hostClass === undefined, {
+  message: "give hostType or hostClass, not both (hostClass is the innabox spelling of hostType); remove hostClass",
 });
 
+/** The host type a node set names, in either spelling. */
+export function hostTypeOf(set: { hostType?: string; hostClass?: string }): string | undefined {
+  return set.hostType ?? set.hostClass;
+}
+
+/** The same node set with its host type replaced, in the spelling the user wrote. */
+export function withHostType<T extends { hostType?: string; hostClass?: string }>(set: T, hostType: string): T {
+  return set.hostClass !== undefined ? { ...set, hostClass: hostType } : { ...set, hostType };
+}
+
 export const clusterInputsSchema = z.object({
+  /** A template id or name; or order from a catalog item instead (`catalogItem`). */
   template: z
     .string({ message: "set template to a template id such as 'ocp_4_17_small' (or its name)" })
-    .min(1, { message: "set template to a template id such as 'ocp_4_17_small' (or its name)" }),
+    .min(1, { message: "set template to a template id such as 'ocp_4_17_small' (or its name)" })
+    .optional(),
+  /** osac: order from a catalog item (id or name) instead of a template. */
+  catalogItem: z.string().min(1, { message: "set catalogItem to a catalog item id or name, or leave it out and set template" }).optional(),
   templateParameters: z.record(z.string(), z.unknown()).optional(),
   nodeSets: z.record(z.string().min(1), nodeSetInputSchema).optional(),
   name: dnsLabelSchema.optional(),
@@ -43,16 +62,41 @@ export const clusterInputsSchema = z.object({
       serviceCidr: z.string().min(1, { message: "a CIDR such as '172.30.0.0/16'" }).optional(),
     })
     .optional(),
+  /** osac: the tenant the cluster belongs to (default: the caller's); immutable. */
+  tenant: z.string().min(1, { message: "name a tenant you belong to, or leave tenant out for your default tenant" }).optional(),
+  /** osac: the subnet (an existing Subnet; immutable) and security groups the cluster attaches to. */
+  networkAttachment: z
+    .strictObject({
+      subnet: z.string({ message: "set subnet to the id of an existing subnet" }).min(1, { message: "set subnet to the id of an existing subnet" }),
+      securityGroups: z
+        .array(z.string().min(1, { message: "a security group id" }))
+        .refine((groups) => new Set(groups).size === groups.length, { message: "list each security group once" })
+        .optional(),
+    })
+    .optional(),
   /** osac: the project the cluster belongs to (empty = the tenant's default project). */
   project: z.string().min(1, { message: "name a project of your tenant, or leave project out for its default" }).optional(),
   /** Set from the `import` resource option: take over this existing cluster instead of creating one. */
   adoptId: z.string().min(1).optional(),
+}).superRefine((inputs, ctx) => {
+  if (inputs.template !== undefined && inputs.catalogItem !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["catalogItem"],
+      message: "template and catalogItem are mutually exclusive (the server: 'catalog_item and template are mutually exclusive'); order from the catalog item, which names its template, and remove template",
+    });
+  } else if (inputs.template === undefined && inputs.catalogItem === undefined) {
+    ctx.addIssue({ code: "custom", path: ["template"], message: "set template to a template id such as 'ocp_4_17_small' (or its name), or catalogItem to a catalog item" });
+  }
 });
 
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
 export type NodeSetInput = z.infer<typeof nodeSetInputSchema>;
 export interface NodeSetState {
+  /** The host type id, in the spelling existing stacks read (`hostClass`). */
   hostClass: string;
+  /** The same id in the osac spelling; set in the outputs. */
+  hostType?: string;
   size: number;
 }
 export type { ClusterStateName } from "../client/api/domain";
@@ -89,6 +133,9 @@ export interface ClusterOutputs extends ClusterInputs {
   effectiveReleaseImage?: string;
   effectiveSshPublicKey?: string;
   effectiveNetwork?: { podCidr?: string; serviceCidr?: string };
+  /** osac: the tenant the server put the cluster in, and its network attachment as stored. */
+  effectiveTenant?: string;
+  effectiveNetworkAttachment?: { subnet: string; securityGroups: string[] };
   /** The template's defaults when the cluster was last read, to tell defaults from choices. */
   templateDefaults: { parameters: Record<string, unknown>; nodeSets: Record<string, NodeSetState> };
 }
@@ -109,7 +156,8 @@ type Equal = (name: string, a: unknown, b: unknown) => boolean;
  */
 export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqual: Equal = defaultEqual): ClusterDiff {
   const changed: ClusterDiff["changed"] = {};
-  if (news.template !== olds.template && news.template !== olds.templateId) changed.template = "replace";
+  if (news.template !== undefined && news.template !== olds.template && news.template !== olds.templateId) changed.template = "replace";
+  if ((news.catalogItem ?? "") !== (olds.catalogItem ?? "")) changed.catalogItem = "replace";
 
   const desiredParams = news.templateParameters ?? {};
   const storedParams = olds.effectiveTemplateParameters ?? {};
@@ -133,8 +181,9 @@ export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqu
       changed[`nodeSets.${key}`] = "update";
       continue;
     }
-    if (desired.hostClass !== undefined && desired.hostClass !== stored.hostClass) {
-      changed[`nodeSets.${key}.hostClass`] = "replace";
+    const desiredHostType = hostTypeOf(desired);
+    if (desiredHostType !== undefined && desiredHostType !== stored.hostClass) {
+      changed[`nodeSets.${key}.${desired.hostClass !== undefined ? "hostClass" : "hostType"}`] = "replace";
     }
     if (desired.size !== stored.size) changed[`nodeSets.${key}.size`] = "update";
   }
@@ -154,6 +203,13 @@ export function diffCluster(olds: ClusterOutputs, news: ClusterInputs, paramsEqu
     if (desired !== undefined && canonicalOrSame(desired, key) !== (stored === undefined ? undefined : canonicalOrSame(stored, key))) changed[`network.${key}`] = "replace";
   }
   if ((news.project ?? "") !== (olds.project ?? "")) changed.project = "replace";
+  if (news.tenant !== undefined && news.tenant !== (olds.effectiveTenant ?? olds.tenant)) changed.tenant = "replace";
+  // The subnet is immutable on the server; security groups may change in place.
+  const storedAttachment = olds.effectiveNetworkAttachment ?? olds.networkAttachment;
+  if ((news.networkAttachment?.subnet ?? "") !== (storedAttachment?.subnet ?? "")) changed["networkAttachment.subnet"] = "replace";
+  else if (news.networkAttachment && !sameJson(news.networkAttachment.securityGroups ?? [], storedAttachment?.securityGroups ?? [])) {
+    changed["networkAttachment.securityGroups"] = "update";
+  }
 
   if ((news.name ?? "") !== (olds.name ?? "")) changed.name = "update";
   if (!sameJson(news.labels ?? {}, olds.labels ?? {})) changed.labels = "update";
@@ -202,7 +258,7 @@ export function nodeSetsForUpdate(
   }
   for (const [key, wanted] of Object.entries(desired)) {
     if (!(key in result)) {
-      result[key] = { hostClass: wanted.hostClass ?? templateHostClasses[key] ?? "", size: wanted.size };
+      result[key] = { hostClass: hostTypeOf(wanted) ?? templateHostClasses[key] ?? "", size: wanted.size };
     }
   }
   return result;
@@ -222,7 +278,8 @@ export function userViewOfNodeSets(
   for (const [key, current] of Object.entries(stored)) {
     const mine = declared?.[key];
     if (mine) {
-      view[key] = mine.hostClass !== undefined ? { size: current.size, hostClass: current.hostClass } : { size: current.size };
+      // The user's spelling (hostType or hostClass) is kept, so switching it is no change.
+      view[key] = hostTypeOf(mine) !== undefined ? withHostType({ size: current.size, ...(mine.hostClass !== undefined ? { hostClass: "" } : {}) }, current.hostClass) : { size: current.size };
     } else if (declared !== undefined && templateDefaults?.[key] && templateDefaults[key].size !== current.size) {
       view[key] = { size: current.size };
     } else if (declared === undefined) {

@@ -21,6 +21,8 @@ import {
   DEFAULT_TIMEOUTS,
   clusterInputsSchema,
   diffCluster,
+  hostTypeOf,
+  withHostType,
   canonicalOrSame,
   nodeSetsForUpdate,
   userViewOfNodeSets,
@@ -32,6 +34,7 @@ import {
 import { describeCluster, displayName, equalByType, nodeSetsOf, storedParameters, templateDefaults, toDomainNodeSets, toOutputs } from "./clusterView";
 import { observe, waitForClusterReady, waitForDeletion, waitForNodeSets } from "./clusterWaits";
 import { plannedTemplate } from "./plannedTemplates";
+import { checkAgainstCatalogItem, lookupCatalogItem, type CatalogItemInfo } from "./clusterCatalog";
 import { lookupHostTypeId, lookupTemplate, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
 export { pendingHintAfterMs } from "./clusterWaits";
@@ -72,11 +75,11 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
   let template: TemplateInfo;
   let untyped = new Set<string>();
   try {
-    template = await lookupTemplate(api, inputs.template);
+    template = await lookupTemplate(api, inputs.template ?? "");
   } catch (error) {
     // Not on the service yet, but a ClusterTemplate resource of this program describes it
     // (a new stack's preview): validate against that description instead.
-    const planned = error instanceof TemplateNotFoundError ? plannedTemplate(address, inputs.template) : undefined;
+    const planned = error instanceof TemplateNotFoundError ? plannedTemplate(address, inputs.template ?? "") : undefined;
     if (!planned) {
       const reason = error instanceof TemplateNotFoundError ? `template: ${error.message}` : `template: could not read template '${inputs.template}' to validate the cluster: ${errorMessage(error)}`;
       return { failures: [checkFailure(reason)], normalized: inputs };
@@ -110,11 +113,14 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
       continue;
     }
     normalizedSets[key] = nodeSet;
-    if (nodeSet.hostClass !== undefined && !isUnknown(nodeSet.hostClass) && nodeSet.hostClass !== templateSet.hostClass) {
-      const resolved = await lookupHostTypeId(api, nodeSet.hostClass);
-      if (resolved === templateSet.hostClass) normalizedSets[key] = { ...nodeSet, hostClass: resolved };
+    const given = hostTypeOf(nodeSet);
+    if (given !== undefined && !isUnknown(given) && given !== templateSet.hostClass) {
+      const resolved = await lookupHostTypeId(api, given);
+      if (resolved === templateSet.hostClass) normalizedSets[key] = withHostType(nodeSet, resolved);
       else {
-        failures.push(checkFailure(`nodeSets.${key}.hostClass: template '${template.id}' uses host class '${templateSet.hostClass}' for node set '${key}'; leave hostClass out or set it to '${templateSet.hostClass}'`));
+        const field = nodeSet.hostClass !== undefined ? "hostClass" : "hostType";
+        const word = field === "hostClass" ? "host class" : "host type";
+        failures.push(checkFailure(`nodeSets.${key}.${field}: template '${template.id}' uses ${word} '${templateSet.hostClass}' for node set '${key}'; leave ${field} out or set it to '${templateSet.hostClass}'`));
       }
     }
   }
@@ -135,6 +141,7 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   }
   const generationFailures = osacFieldFailures(api, value);
   if (generationFailures.length) return { inputs: news, failures: generationFailures };
+  if (value.catalogItem !== undefined) return { inputs: news, failures: await checkCatalogCluster(api, client.address, value) };
   const checked = await checkAgainstTemplate(api, client.address, value);
   if (checked.failures.length) return { inputs: news, failures: checked.failures };
   const fromImage = typeof olds.releaseImage === "string" ? olds.releaseImage : undefined;
@@ -145,7 +152,36 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs: { ...news, ...(value.nodeSets ? { nodeSets: checked.normalized.nodeSets } : {}) } };
 }
 
-const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project"] as const;
+const OSAC_FIELDS = ["pullSecret", "sshPublicKey", "releaseImage", "network", "project", "tenant", "networkAttachment", "catalogItem"] as const;
+
+/** A cluster ordered by catalog item: the item's field definitions, then its template, as the server checks them. */
+async function checkCatalogCluster(api: FulfillmentApi, address: string, inputs: ClusterInputs): Promise<pulumi.dynamic.CheckFailure[]> {
+  const ref = inputs.catalogItem!;
+  if (isUnknown(ref)) return [];
+  let item: CatalogItemInfo | undefined;
+  try {
+    item = await lookupCatalogItem(api, address, ref);
+  } catch (error) {
+    return [checkFailure(`catalogItem: could not read catalog item '${ref}' to validate the cluster: ${errorMessage(error)}`)];
+  }
+  if (!item) {
+    return [
+      checkFailure(
+        `catalogItem: there is no catalog item with identifier or name '${ref}' that your token can see; if a ClusterCatalogItem resource in this stack creates it, pass its catalogItemId output so Pulumi creates it first`,
+      ),
+    ];
+  }
+  if (isUnknown(item.template)) return [];
+  let template: TemplateInfo | undefined;
+  try {
+    template = await lookupTemplate(api, item.template);
+  } catch {
+    template = plannedTemplate(address, item.template);
+  }
+  const catalog = checkAgainstCatalogItem(item, inputs, template);
+  if (catalog.failures.length || !catalog.effective) return catalog.failures.map(checkFailure);
+  return (await checkAgainstTemplate(api, address, catalog.effective)).failures;
+}
 
 /** Fields only the osac generation has are refused on innabox; CIDRs are checked as the server does. */
 function osacFieldFailures(api: FulfillmentApi, inputs: ClusterInputs): pulumi.dynamic.CheckFailure[] {
@@ -172,7 +208,7 @@ export async function diff(id: string, olds: ClusterOutputs, news: Record<string
   const inputs = news as ClusterInputs;
   if (containsUnknown(inputs.template)) return { changes: true, replaces: ["template"], deleteBeforeReplace: false };
   const result = diffCluster(olds, inputs, equalByType(olds.parameterTypes ?? {}));
-  const unknownReplaces = ["templateParameters"].filter((k) => containsUnknown((inputs as Record<string, unknown>)[k]));
+  const unknownReplaces = ["templateParameters", "catalogItem"].filter((k) => containsUnknown((inputs as Record<string, unknown>)[k]));
   // A FAILED cluster never recovers on the service: only a new one can reach READY. Like a
   // tainted resource, it is replaced (the preview shows it), and the failed one is deleted
   // once its replacement is READY.
@@ -246,10 +282,13 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   const inputs = parseInputs(clusterInputsSchema, news);
   if (inputs.adoptId) return adopt(inputs.adoptId, inputs, news);
   const api = await apiForInputs(inputs);
-  const template = await lookupTemplate(api, inputs.template);
+  // Ordered by catalog item: the item names the template whose parameter types pack the values.
+  const item = inputs.catalogItem ? await lookupCatalogItem(api, "", inputs.catalogItem) : undefined;
+  if (inputs.catalogItem && !item) throw new Error(`there is no catalog item with identifier or name '${inputs.catalogItem}' that your token can see`);
+  const template = await lookupTemplate(api, item?.template ?? inputs.template ?? "");
   const templateParameters = typedParameters(template, inputs.templateParameters);
   const nodeSets: Record<string, NodeSetState> = {};
-  for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) nodeSets[key] = { hostClass: nodeSet.hostClass ?? "", size: nodeSet.size };
+  for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) nodeSets[key] = { hostClass: hostTypeOf(nodeSet) ?? "", size: nodeSet.size };
 
   // A client-chosen id makes Create safe to retry: if a retried Create finds the id
   // taken, the first attempt landed and this is our cluster, not a stranger's.
@@ -259,15 +298,24 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   try {
     created = await api.clusters.create({
       id,
-      metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, ...(inputs.project ? { project: inputs.project } : {}) },
+      metadata: {
+        name: inputs.name ?? "",
+        labels: inputs.labels ?? {},
+        ...(inputs.project ? { project: inputs.project } : {}),
+        ...(inputs.tenant ? { tenant: inputs.tenant } : {}),
+      },
       spec: {
-        template: inputs.template,
+        template: inputs.template ?? "",
+        ...(inputs.catalogItem ? { catalogItem: inputs.catalogItem } : {}),
         templateParameters,
         nodeSets: toDomainNodeSets(nodeSets),
         ...(inputs.pullSecret !== undefined ? { pullSecret: inputs.pullSecret } : {}),
         ...(inputs.sshPublicKey !== undefined ? { sshPublicKey: inputs.sshPublicKey } : {}),
         ...(inputs.releaseImage !== undefined ? { releaseImage: inputs.releaseImage } : {}),
         ...(inputs.network ? { network: inputs.network } : {}),
+        ...(inputs.networkAttachment
+          ? { networkAttachment: { subnet: inputs.networkAttachment.subnet, securityGroups: inputs.networkAttachment.securityGroups ?? [] } }
+          : {}),
       },
     });
   } catch (error) {
@@ -316,9 +364,13 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   const declaredSets = previous.nodeSets ?? (adopting ? undefined : {});
   const declaredParams = previous.templateParameters ?? (adopting ? undefined : {});
   const view: ClusterInputs = compact({
-    template: previous.template && (previous.template === cluster.spec.template || previous.templateId === cluster.spec.template || adopting)
-      ? previous.template
-      : cluster.spec.template,
+    template: cluster.spec.catalogItem
+      ? undefined
+      : previous.template && (previous.template === cluster.spec.template || previous.templateId === cluster.spec.template || adopting)
+        ? previous.template
+        : cluster.spec.template,
+    // What the program wrote when it names the same item; the server stores the reference as given.
+    catalogItem: cluster.spec.catalogItem || undefined,
     templateParameters: userViewOfParameters(params.values, declaredParams, defaults?.parameters ?? {}, equalByType(params.types)),
     nodeSets: userViewOfNodeSets(nodeSetsOf(cluster.spec.nodeSets), declaredSets, defaults?.nodeSets),
     name: cluster.metadata.name || undefined,
@@ -332,10 +384,18 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     releaseImage: previous.releaseImage !== undefined ? cluster.spec.releaseImage : undefined,
     network: previous.network ? networkView(previous.network, cluster.spec.network ?? {}) : undefined,
     project: previous.project !== undefined ? cluster.metadata.project ?? "" : undefined,
+    tenant: previous.tenant !== undefined ? cluster.metadata.tenant : undefined,
+    networkAttachment: previous.networkAttachment !== undefined ? attachmentView(previous.networkAttachment, cluster.spec.networkAttachment) : undefined,
   });
-  if (adopting && previous.template === undefined) view.template = cluster.spec.template;
+  if (adopting && previous.template === undefined && !cluster.spec.catalogItem) view.template = cluster.spec.template;
   const outs = toOutputs(view, await observe(api, cluster), defaults ?? templateDefaults(undefined));
   return { id, props: outs, inputs: view };
+}
+
+/** The stored attachment; security groups shown when the program lists them or the server has some. */
+function attachmentView(declared: NonNullable<ClusterInputs["networkAttachment"]>, stored: { subnet: string; securityGroups: string[] } | undefined): ClusterInputs["networkAttachment"] {
+  if (!stored) return undefined;
+  return declared.securityGroups !== undefined || stored.securityGroups.length ? { subnet: stored.subnet, securityGroups: [...stored.securityGroups] } : { subnet: stored.subnet };
 }
 
 /** The stored network in the program's spelling wherever the server's canonical form is the same. */
@@ -366,6 +426,9 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
     ...(changes.releaseImage && inputs.releaseImage !== undefined ? { releaseImage: inputs.releaseImage } : {}),
     ...(nodeSetsChanged
       ? { nodeSets: toDomainNodeSets(nodeSetsForUpdate(nodeSetsOf(base.spec.nodeSets), olds.nodeSets ?? {}, inputs.nodeSets ?? {}, templateHostClasses)) }
+      : {}),
+    ...(changes["networkAttachment.securityGroups"] && inputs.networkAttachment
+      ? { networkAttachment: { subnet: inputs.networkAttachment.subnet, securityGroups: inputs.networkAttachment.securityGroups ?? [] } }
       : {}),
   });
   let latest = current;

@@ -14,6 +14,13 @@ export interface TemplateParameterArgs {
   default?: pulumi.Input<unknown>;
 }
 
+export interface TemplateNodeSetArgs {
+  /** The host type id (give this or `hostClass`, its innabox spelling; switching spellings changes nothing). */
+  hostType?: pulumi.Input<string>;
+  hostClass?: pulumi.Input<string>;
+  size: pulumi.Input<number>;
+}
+
 export interface ClusterTemplateArgs {
   /** The template id clusters order (e.g. `ocp_4_17_small`). Changing it replaces the template. */
   templateId: pulumi.Input<string>;
@@ -22,7 +29,7 @@ export interface ClusterTemplateArgs {
   description?: pulumi.Input<string>;
   parameters?: pulumi.Input<pulumi.Input<TemplateParameterArgs>[]>;
   /** Default node sets of clusters of this template. */
-  nodeSets: pulumi.Input<Record<string, pulumi.Input<{ hostClass: pulumi.Input<string>; size: pulumi.Input<number> }>>>;
+  nodeSets: pulumi.Input<Record<string, pulumi.Input<TemplateNodeSetArgs>>>;
   name?: pulumi.Input<string>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Writing templates takes an admin token. */
@@ -37,7 +44,7 @@ export class ClusterTemplate extends pulumi.dynamic.Resource {
   declare readonly title: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly parameters: pulumi.Output<TemplateParameterArgs[] | undefined>;
-  declare readonly nodeSets: pulumi.Output<Record<string, { hostClass: string; size: number }>>;
+  declare readonly nodeSets: pulumi.Output<Record<string, { hostType?: string; hostClass?: string; size: number }>>;
 
   constructor(name: string, args: ClusterTemplateArgs, opts?: pulumi.CustomResourceOptions) {
     const { props, options } = resourceArguments(args, opts, { secretInputs: ["connection"], secretOutputs: ["connection"] });

@@ -9,6 +9,7 @@ import { friendlyTypeName, packParameter, parameterValuesEqual, toTypeUrl } from
 import { isAlreadyExists } from "../client/errors";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
 import { recordPlannedTemplate } from "./plannedTemplates";
+import { hostTypeOf } from "./clusterModel";
 import { checkFailure, compact, connectionSchema, containsUnknown, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 const parameterSchema = z.strictObject({
@@ -29,11 +30,22 @@ export const templateInputsSchema = z.object({
   parameters: z.array(parameterSchema).optional(),
   nodeSets: z.record(
     z.string().min(1),
-    z.strictObject({
-      hostClass: z.string().min(1, { message: "set the host class id of this node set (e.g. 'acme_1tib')" }),
-      size: z.number().int({ message: "expected a positive integer" }).positive({ message: "expected a positive integer" }),
-    }),
-    { message: "set nodeSets, e.g. { workers: { hostClass: 'acme_1tib', size: 3 } }" },
+    z
+      .strictObject({
+        /** The host type id (the osac word). */
+        hostType: z.string().min(1, { message: "set the host type id of this node set (e.g. 'acme_1tib')" }).optional(),
+        /** The innabox spelling of hostType, accepted as an alias. */
+        hostClass: z.string().min(1, { message: "set the host class id of this node set (e.g. 'acme_1tib')" }).optional(),
+        size: z.number().int({ message: "expected a positive integer" }).positive({ message: "expected a positive integer" }),
+      })
+      .superRefine((set, ctx) => {
+        if (set.hostType !== undefined && set.hostClass !== undefined) {
+          ctx.addIssue({ code: "custom", message: "give hostType or hostClass, not both (hostClass is the innabox spelling of hostType); remove hostClass" });
+        } else if (set.hostType === undefined && set.hostClass === undefined) {
+          ctx.addIssue({ code: "custom", path: ["hostType"], message: "set the host type id of this node set (e.g. 'acme_1tib')" });
+        }
+      }),
+    { message: "set nodeSets, e.g. { workers: { hostType: 'acme_1tib', size: 3 } }" },
   ),
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
@@ -70,7 +82,7 @@ function toMessage(inputs: TemplateInputs) {
         ...(p.default !== undefined ? { default: { typeUrl, value: p.default } } : {}),
       };
     }),
-    nodeSets: Object.fromEntries(Object.entries(inputs.nodeSets).map(([key, set]) => [key, { hostType: set.hostClass, size: set.size }])),
+    nodeSets: Object.fromEntries(Object.entries(inputs.nodeSets).map(([key, set]) => [key, { hostType: hostTypeOf(set) ?? "", size: set.size }])),
   };
   return template;
 }
@@ -91,7 +103,10 @@ function toView(template: ClusterTemplate, previous: Partial<TemplateInputs>): T
     });
   });
   const nodeSets: TemplateInputs["nodeSets"] = {};
-  for (const [key, ns] of Object.entries(template.nodeSets)) nodeSets[key] = { hostClass: ns.hostType, size: ns.size };
+  // The spelling the program used for that node set (hostType unless it wrote hostClass).
+  for (const [key, ns] of Object.entries(template.nodeSets)) {
+    nodeSets[key] = previous.nodeSets?.[key]?.hostClass !== undefined ? { hostClass: ns.hostType, size: ns.size } : { hostType: ns.hostType, size: ns.size };
+  }
   return compact({
     templateId: template.id,
     title: template.title,
@@ -126,12 +141,17 @@ function sameParameters(a: ParameterInput[] = [], b: ParameterInput[] = []): boo
   });
 }
 
+/** Node sets with the host type in one spelling: switching between hostType and hostClass is no change. */
+function normalizedNodeSets(sets: TemplateInputs["nodeSets"] | undefined): Record<string, { hostType: string; size: number }> {
+  return Object.fromEntries(Object.entries(sets ?? {}).map(([key, set]) => [key, { hostType: hostTypeOf(set) ?? "", size: set.size }]));
+}
+
 function changedPaths(olds: TemplateInputs, news: TemplateInputs): TemplateField[] {
   const paths: TemplateField[] = [];
   if (news.title !== olds.title) paths.push("title");
   if ((news.description ?? "") !== (olds.description ?? "")) paths.push("description");
   if (!sameParameters(news.parameters, olds.parameters)) paths.push("parameters");
-  if (!sameJson(news.nodeSets, olds.nodeSets)) paths.push("nodeSets");
+  if (!sameJson(normalizedNodeSets(news.nodeSets), normalizedNodeSets(olds.nodeSets))) paths.push("nodeSets");
   if ((news.name ?? "") !== (olds.name ?? "")) paths.push("name");
   if (!sameJson(news.labels ?? {}, olds.labels ?? {})) paths.push("labels");
   return paths;

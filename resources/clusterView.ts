@@ -28,6 +28,11 @@ export function nodeSetsOf(map: Record<string, NodeSet>): Record<string, NodeSet
   return out;
 }
 
+/** Outputs name each node set's host type both ways: `hostType` (osac) and `hostClass` (what existing stacks read). */
+function withBothSpellings(map: Record<string, NodeSetState>): Record<string, NodeSetState> {
+  return Object.fromEntries(Object.entries(map).map(([key, set]) => [key, { hostClass: set.hostClass, hostType: set.hostClass, size: set.size }]));
+}
+
 export function toDomainNodeSets(map: Record<string, NodeSetState>): Record<string, NodeSet> {
   const out: Record<string, NodeSet> = {};
   for (const [key, value] of Object.entries(map)) out[key] = { hostType: value.hostClass, size: value.size };
@@ -71,8 +76,8 @@ export function toOutputs(view: ClusterInputs, observed: Observed, defaults: Clu
     templateId: cluster.spec.template,
     effectiveTemplateParameters: params.values,
     parameterTypes: params.types,
-    effectiveNodeSets: nodeSetsOf(cluster.spec.nodeSets),
-    observedNodeSets: nodeSetsOf(cluster.status.nodeSets),
+    effectiveNodeSets: withBothSpellings(nodeSetsOf(cluster.spec.nodeSets)),
+    observedNodeSets: withBothSpellings(nodeSetsOf(cluster.status.nodeSets)),
     state: cluster.status.state,
     conditions: cluster.status.conditions,
     apiUrl: cluster.status.apiUrl,
@@ -84,6 +89,8 @@ export function toOutputs(view: ClusterInputs, observed: Observed, defaults: Clu
     effectiveReleaseImage: cluster.spec.releaseImage,
     effectiveSshPublicKey: cluster.spec.sshPublicKey,
     effectiveNetwork: cluster.spec.network,
+    effectiveTenant: cluster.metadata.tenant,
+    effectiveNetworkAttachment: cluster.spec.networkAttachment,
   });
 }
 

@@ -13,7 +13,7 @@ export interface PlannedTemplateInput {
   templateId: string;
   name?: string;
   parameters?: Array<{ name: string; type: string; required?: boolean; default?: unknown }>;
-  nodeSets: Record<string, { hostClass: string; size: number }>;
+  nodeSets: Record<string, { hostType?: string; hostClass?: string; size: number }>;
 }
 
 /** A planned template whose parameter types are not known at preview (computed) cannot vouch for values. */
@@ -56,7 +56,7 @@ export function recordPlannedTemplate(address: string, input: PlannedTemplateInp
     };
   }
   const nodeSets: Record<string, NodeSetState> = {};
-  for (const [name, set] of Object.entries(input.nodeSets ?? {})) nodeSets[name] = { hostClass: set.hostClass, size: set.size };
+  for (const [name, set] of Object.entries(input.nodeSets ?? {})) nodeSets[name] = { hostClass: set.hostType ?? set.hostClass ?? "", size: set.size };
   const info: PlannedTemplateInfo = { id: input.templateId, name: input.name ?? "", parameters, nodeSets, untypedParameters };
   registry().set(key(address, input.templateId), info);
   if (input.name && !isUnknown(input.name)) registry().set(key(address, input.name), info);

@@ -5,6 +5,9 @@ import { ClusterSchema, type Cluster } from "../proto/gen/private/v1/cluster_typ
 import { ClusterTemplateSchema, type ClusterTemplate } from "../proto/gen/private/v1/cluster_template_type_pb";
 import { HostClassSchema, type HostClass } from "../proto/gen/private/v1/host_class_type_pb";
 import { HubSchema, type Hub } from "../proto/gen/private/v1/hub_type_pb";
+// The innabox generation has no catalog items: its store keeps that slot, in the osac
+// message type, always empty.
+import { ClusterCatalogItemSchema, type ClusterCatalogItem } from "../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
 
 /** Controller bookkeeping for one cluster: the hub side of the simulation. */
 export interface ClusterRuntime {
@@ -25,6 +28,7 @@ export interface Collections {
   templates: Map<string, ClusterTemplate>;
   hostClasses: Map<string, HostClass>;
   hubs: Map<string, Hub>;
+  catalogItems: Map<string, ClusterCatalogItem>;
 }
 
 export type Kind = keyof Collections;
@@ -34,9 +38,13 @@ export const kindSchemas = {
   templates: ClusterTemplateSchema,
   hostClasses: HostClassSchema,
   hubs: HubSchema,
+  catalogItems: ClusterCatalogItemSchema,
 } as const satisfies Record<Kind, DescMessage>;
 
 export type KindObject<K extends Kind> = MessageShape<(typeof kindSchemas)[K]>;
 
 /** The message type each kind is stored as: `kindSchemas` (innabox private.v1), or another generation's. */
 export type KindSchemas = Record<Kind, DescMessage>;
+
+/** The kinds the innabox generation serves (it has no catalog items). */
+export type InnaboxKind = Exclude<Kind, "catalogItems">;

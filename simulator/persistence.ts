@@ -17,12 +17,14 @@ interface StateFile {
   templates: Encoded[];
   hostClasses: Encoded[];
   hubs: Encoded[];
+  /** osac only; absent from files written before catalog items. */
+  catalogItems?: Encoded[];
   runtime: Record<string, ClusterRuntime>;
 }
 
 export type LoadedState = Collections & { runtime: Map<string, ClusterRuntime> };
 
-const kinds: Kind[] = ["clusters", "templates", "hostClasses", "hubs"];
+const kinds: Kind[] = ["clusters", "templates", "hostClasses", "hubs", "catalogItems"];
 
 function encode<D extends DescMessage>(schema: D, message: MessageShape<D>): Encoded {
   try {
@@ -54,6 +56,7 @@ export function readState(file: string, schemas: KindSchemas = kindSchemas): Loa
     templates: new Map(),
     hostClasses: new Map(),
     hubs: new Map(),
+    catalogItems: new Map(),
     runtime: new Map(Object.entries(parsed.runtime ?? {})),
   };
   for (const kind of kinds) {
@@ -74,12 +77,13 @@ export function writeState(file: string, state: LoadedState, schemas: KindSchema
     templates: [],
     hostClasses: [],
     hubs: [],
+    catalogItems: [],
     runtime: Object.fromEntries(state.runtime),
   };
   for (const kind of kinds) {
     const schema = schemas[kind];
     for (const item of (state[kind] as Map<string, MessageShape<DescMessage>>).values()) {
-      out[kind].push(encode(schema, item));
+      (out[kind] ??= []).push(encode(schema, item));
     }
   }
   const dir = path.dirname(file);

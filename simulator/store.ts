@@ -7,11 +7,12 @@ import type { Cluster } from "../proto/gen/private/v1/cluster_type_pb";
 import type { ClusterTemplate } from "../proto/gen/private/v1/cluster_template_type_pb";
 import type { HostClass } from "../proto/gen/private/v1/host_class_type_pb";
 import type { Hub } from "../proto/gen/private/v1/hub_type_pb";
+import type { ClusterCatalogItem } from "../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
 import { kindSchemas, type ClusterRuntime, type Collections, type Kind, type KindObject, type KindSchemas } from "./kinds";
 import { EventType, type EventBus, type ObjectChange } from "./events";
 import { readState, writeState } from "./persistence";
 
-export { kindSchemas, type ClusterRuntime, type Collections, type Kind, type KindObject, type KindSchemas } from "./kinds";
+export { kindSchemas, type ClusterRuntime, type Collections, type InnaboxKind, type Kind, type KindObject, type KindSchemas } from "./kinds";
 
 const KINDS = Object.keys(kindSchemas) as Kind[];
 
@@ -23,6 +24,7 @@ export class Store implements Collections {
   templates = new Map<string, ClusterTemplate>();
   hostClasses = new Map<string, HostClass>();
   hubs = new Map<string, Hub>();
+  catalogItems = new Map<string, ClusterCatalogItem>();
   runtime = new Map<string, ClusterRuntime>();
   /** Set while stopped so that late async work (hub calls in flight) cannot write. */
   frozen = false;
@@ -59,6 +61,7 @@ export class Store implements Collections {
     this.templates = state.templates;
     this.hostClasses = state.hostClasses;
     this.hubs = state.hubs;
+    this.catalogItems = state.catalogItems;
     this.runtime = state.runtime;
     if (this.published) this.startTracking();
     return true;
@@ -111,7 +114,7 @@ export class Store implements Collections {
   private startTracking(): void {
     const copies = <K extends Kind>(kind: K): Map<string, KindObject<K>> =>
       new Map([...this.collection(kind)].map(([id, object]) => [id, this.copy(kind, object)]));
-    this.published = { clusters: copies("clusters"), templates: copies("templates"), hostClasses: copies("hostClasses"), hubs: copies("hubs") };
+    this.published = { clusters: copies("clusters"), templates: copies("templates"), hostClasses: copies("hostClasses"), hubs: copies("hubs"), catalogItems: copies("catalogItems") };
     this.removed.clear();
   }
 
@@ -166,7 +169,7 @@ export class Store implements Collections {
   }
 
   /** Deep copies sorted by id, for assertions in tests. */
-  snapshot(): { clusters: Cluster[]; templates: ClusterTemplate[]; hostClasses: HostClass[]; hubs: Hub[] } {
+  snapshot(): { clusters: Cluster[]; templates: ClusterTemplate[]; hostClasses: HostClass[]; hubs: Hub[]; catalogItems: ClusterCatalogItem[] } {
     const sorted = <K extends Kind>(kind: K): KindObject<K>[] =>
       [...this.collection(kind).values()]
         .sort((a, b) => compareIds(a.id, b.id))
@@ -176,6 +179,7 @@ export class Store implements Collections {
       templates: sorted("templates"),
       hostClasses: sorted("hostClasses"),
       hubs: sorted("hubs"),
+      catalogItems: sorted("catalogItems"),
     };
   }
 }

@@ -1,6 +1,6 @@
 // What resources ask of the fulfillment service, in domain terms. One implementation per
 // API generation (innabox.ts, osac.ts); apiFor() in index.ts picks the one the server speaks.
-import type { ApiGeneration, Cluster, ClusterSpec, ClusterTemplate, ClusterVersion, ClusterVersionSpecInput, HostType, Hub, NodeSet, Project, WritableMeta } from "./domain";
+import type { ApiGeneration, Cluster, ClusterCatalogItem, ClusterSpec, ClusterTemplate, ClusterVersion, ClusterVersionSpecInput, HostType, Hub, NodeSet, Project, WritableMeta } from "./domain";
 
 export interface ClusterCreate {
   /** Chosen by the client, so a retried Create can never make a second cluster. */
@@ -17,6 +17,8 @@ export interface ClusterChanges {
   nodeSets?: Record<string, NodeSet>;
   /** osac: an upgrade. */
   releaseImage?: string;
+  /** osac: the network attachment's security groups (its subnet is immutable). */
+  networkAttachment?: { subnet: string; securityGroups: string[] };
 }
 
 export interface WriteOptions {
@@ -55,6 +57,18 @@ export interface HostTypesApi {
   delete(id: string): Promise<boolean>;
 }
 export type HostTypeField = "title" | "description" | "name" | "labels";
+
+/** osac only (the innabox adapter refuses every call, naming the generation). Writes take an admin or tenant-admin token. */
+export interface CatalogItemsApi {
+  /** Published or not (an admin token sees unpublished ones too); undefined when there is none. */
+  get(id: string): Promise<ClusterCatalogItem | undefined>;
+  /** Published items with that name. */
+  listByName(name: string): Promise<ClusterCatalogItem[]>;
+  create(item: ClusterCatalogItem): Promise<ClusterCatalogItem>;
+  /** Writes the whole item (the public API ignores masks). */
+  update(item: ClusterCatalogItem): Promise<ClusterCatalogItem>;
+  delete(id: string): Promise<boolean>;
+}
 
 export interface HubsApi {
   get(id: string): Promise<Hub | undefined>;
@@ -97,4 +111,5 @@ export interface FulfillmentApi {
   readonly projects?: ProjectsApi;
   /** osac only. */
   readonly clusterVersions?: ClusterVersionsApi;
+  readonly catalogItems: CatalogItemsApi;
 }

@@ -124,6 +124,30 @@ export interface Hub {
   namespace: string;
 }
 
+/** How a catalog item constrains one field of the clusters ordered from it. */
+export interface FieldDefinition {
+  /** Dot path into the cluster spec with proto names, e.g. `node_sets.workers.size`, `template_parameters.ha`. */
+  path: string;
+  displayName: string;
+  editable: boolean;
+  /** The default as plain JSON (a google.protobuf.Value); absent when there is none. */
+  default?: unknown;
+  /** JSON Schema 2020-12 text; empty for none. */
+  validationSchema: string;
+}
+
+/** osac only: an offering of clusters of one template, with the fields users may set. */
+export interface ClusterCatalogItem {
+  id: string;
+  metadata: ObjectMeta;
+  title: string;
+  description: string;
+  /** Template id. */
+  template: string;
+  published: boolean;
+  fieldDefinitions: FieldDefinition[];
+}
+
 /** What a write may set; the server fills in the rest. */
 export interface WritableMeta {
   name?: string;

@@ -112,6 +112,7 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
         return response.object ? cluster(response.object) : undefined;
       },
       async update(id, changes) {
+        if (changes.networkAttachment !== undefined) throw new Error("networkAttachment: the innabox generation (fulfillment.v1) has no network attachments; they need the osac generation");
         if (changes.releaseImage !== undefined) throw new Error("releaseImage: the innabox generation (fulfillment.v1) has no release image; upgrades need the osac generation");
         const { object, paths } = clusterUpdate(id, changes, toWireNodeSets);
         if (!paths.length) return undefined;
@@ -122,5 +123,20 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
     templates: objectCalls(client, { read: ClusterTemplates.method, write: ClusterTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
     hostTypes: objectCalls(client, { read: HostClasses.method, write: HostClasses.method, toDomain: hostType, toWire: hostClassMessage, paths: HOST_TYPE_PATHS }),
     hubs: objectCalls(client, { read: Hubs.method, write: Hubs.method, toDomain: hub, toWire: hubMessage, paths: HUB_PATHS }),
+    catalogItems: {
+      get: noCatalogItems,
+      listByName: noCatalogItems,
+      create: noCatalogItems,
+      update: noCatalogItems,
+      delete: noCatalogItems,
+    },
   };
+}
+
+/** Catalog items came with the osac generation. */
+export const NO_CATALOG_ITEMS =
+  "the innabox generation (fulfillment.v1) has no catalog items; ClusterCatalogItem and a cluster's catalogItem need a server of the osac generation (osac.public.v1)";
+
+function noCatalogItems(): Promise<never> {
+  return Promise.reject(new Error(NO_CATALOG_ITEMS));
 }

@@ -157,6 +157,11 @@ export function clusterUpdate(
     paths.push("spec.release_image");
     spec.releaseImage = changes.releaseImage;
   }
+  if (changes.networkAttachment !== undefined) {
+    // Only the groups: the subnet is immutable, and sent unchanged for the server's check.
+    paths.push("spec.network_attachment.security_groups");
+    spec.networkAttachment = { subnet: changes.networkAttachment.subnet, securityGroups: changes.networkAttachment.securityGroups };
+  }
   const object: Record<string, unknown> = { id };
   if (Object.keys(metadata).length) object.metadata = metadata;
   if (Object.keys(spec).length) object.spec = spec;

@@ -16,14 +16,20 @@ import { HostTypes as PrivateHostTypes } from "../../proto/gen/osac/private/v1/h
 import type { ClusterTemplate as PrivateTemplateMessage } from "../../proto/gen/osac/private/v1/cluster_template_type_pb";
 import type { HostType as PrivateHostTypeMessage } from "../../proto/gen/osac/private/v1/host_type_type_pb";
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
+import { ClusterCatalogItems } from "../../proto/gen/osac/public/v1/cluster_catalog_items_service_pb";
+import { ClusterCatalogItems as PrivateCatalogItems } from "../../proto/gen/osac/private/v1/cluster_catalog_items_service_pb";
+import type { ClusterCatalogItem as CatalogItemMessage } from "../../proto/gen/osac/public/v1/cluster_catalog_item_type_pb";
+import type { ClusterCatalogItem as PrivateCatalogItemMessage } from "../../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
+import { fromJson, toJson, type JsonValue } from "@bufbuild/protobuf";
+import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import type { Hub as HubMessage } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
 import { osacProjects } from "./osacProjects";
 import { osacClusterVersions } from "./osacClusterVersions";
 import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
-import type { Cluster, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
+import type { Cluster, ClusterCatalogItem, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
 import { clusterReadCalls, objectCalls } from "./objectCalls";
-import { clusterUpdate, conditions, HOST_TYPE_PATHS, parameterDefinitions, parameterMessages, TEMPLATE_PATHS, objectMeta, packedValues, stateName, typedValues } from "./mapping";
+import { adminOnly, clusterUpdate, conditions, deleted, HOST_TYPE_PATHS, nameFilter, objectMeta, orUndefined, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
 
 /** What the server returns instead of a cluster's pull secret. */
 export const REDACTED_PULL_SECRET = "***";
@@ -126,6 +132,38 @@ const hubMessage = (h: Hub) => ({
   spec: { kubeconfig: Buffer.from(h.kubeconfig, "utf8"), namespace: h.namespace },
 });
 
+const catalogItem = (message: CatalogItemMessage | PrivateCatalogItemMessage): ClusterCatalogItem => ({
+  id: message.id,
+  metadata: objectMeta(message.metadata ? { finalizers: [], ...message.metadata } : undefined),
+  title: message.title,
+  description: message.description,
+  template: message.template,
+  published: message.published,
+  fieldDefinitions: message.fieldDefinitions.map((d) => ({
+    path: d.path,
+    displayName: d.displayName,
+    editable: d.editable,
+    validationSchema: d.validationSchema,
+    ...(d.default ? { default: toJson(ValueSchema, d.default) } : {}),
+  })),
+});
+
+const catalogItemMessage = (item: ClusterCatalogItem) => ({
+  id: item.id,
+  metadata: { name: item.metadata.name, labels: item.metadata.labels, ...(item.metadata.project ? { project: item.metadata.project } : {}) },
+  title: item.title,
+  description: item.description,
+  template: item.template,
+  published: item.published,
+  fieldDefinitions: item.fieldDefinitions.map((d) => ({
+    path: d.path,
+    displayName: d.displayName,
+    editable: d.editable,
+    validationSchema: d.validationSchema,
+    ...(d.default !== undefined ? { default: fromJson(ValueSchema, d.default as JsonValue) } : {}),
+  })),
+});
+
 const HUB_PATHS: Record<HubField, string> = { kubeconfig: "spec.kubeconfig", namespace: "spec.namespace", name: "metadata.name", labels: "metadata.labels" };
 
 
@@ -179,5 +217,18 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
     hubs: objectCalls(client, { read: Hubs.method, write: Hubs.method, toDomain: hub, toWire: hubMessage, paths: HUB_PATHS }),
     projects: osacProjects(client),
     clusterVersions: osacClusterVersions(client),
+    // Public API, so tenant-admins can write too; its Update ignores the mask, so the whole
+    // item is sent. Its Get hides unpublished items no cluster uses: an admin reads those
+    // through the private API.
+    catalogItems: {
+      get: async (id) =>
+        (await orUndefined(async () => catalogItem((await client.call(ClusterCatalogItems.method.get, { id }, { objectId: id })).object!))) ??
+        (await adminOnly(() => orUndefined(async () => catalogItem((await client.call(PrivateCatalogItems.method.get, { id }, { objectId: id })).object!)), undefined)),
+      listByName: async (name) => (await client.call(ClusterCatalogItems.method.list, { filter: nameFilter(name) })).items.map(catalogItem),
+      create: async (item) =>
+        catalogItem((await client.call(ClusterCatalogItems.method.create, { object: catalogItemMessage(item) }, { objectId: item.id, idempotent: false })).object!),
+      update: async (item) => catalogItem((await client.call(ClusterCatalogItems.method.update, { object: catalogItemMessage(item) }, { objectId: item.id })).object!),
+      delete: (id) => deleted(() => client.call(ClusterCatalogItems.method.delete, { id }, { objectId: id })),
+    },
   };
 }

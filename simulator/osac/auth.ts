@@ -35,8 +35,11 @@ const CLIENT_METHODS = new Set([
   "/osac.public.v1.Projects/List",
 ]);
 
-/** Realm role `tenant-admin` adds project management (catalog items, users and IdPs are not simulated). */
+/** Realm role `tenant-admin` adds catalog item and project management (users and IdPs are not simulated). */
 const TENANT_ADMIN_METHODS = new Set([
+  "/osac.public.v1.ClusterCatalogItems/Create",
+  "/osac.public.v1.ClusterCatalogItems/Update",
+  "/osac.public.v1.ClusterCatalogItems/Delete",
   "/osac.public.v1.Projects/Create",
   "/osac.public.v1.Projects/Get",
   "/osac.public.v1.Projects/List",

@@ -16,7 +16,9 @@ import { invalidArgument, notFound, wordSeries } from "../errors";
 import { compareIds } from "../store";
 import { sameParameters, touches, validateParameters, withParameterDefaults } from "../validation";
 import { canonicalCidr } from "./cidr";
+import { clusterFromCatalogItem } from "./catalogItems";
 import type { OsacCollections } from "./model";
+import type { OsacSubject } from "./tenancy";
 
 /** By id or name, the lowest id first (the DAO's `limit 1` ordered by id): duplicated names never fail. */
 function byIdOrName<T extends { id: string; metadata?: { name: string } }>(items: Iterable<T>, ref: string): T | undefined {
@@ -29,8 +31,8 @@ function hostType(store: OsacCollections, ref: string): HostType {
   return found;
 }
 
-export function prepareClusterCreate(store: OsacCollections, cluster: Cluster): void {
-  const spec = (cluster.spec ??= create(ClusterSpecSchema));
+export function prepareClusterCreate(store: OsacCollections, cluster: Cluster, caller?: OsacSubject): void {
+  let spec = (cluster.spec ??= create(ClusterSpecSchema));
 
   // 1. The user's host types, by id or name.
   const given = new Map<string, HostType>();
@@ -48,9 +50,13 @@ export function prepareClusterCreate(store: OsacCollections, cluster: Cluster): 
     seen.add(condition.type);
   }
 
-  // 3, 4. Template (catalog items are not simulated: none exists).
+  // 3, 4. A catalog item (which names the template and applies its field definitions), or a template.
   if (spec.catalogItem !== "" && spec.template !== "") throw invalidArgument("catalog_item and template are mutually exclusive");
-  if (spec.catalogItem !== "") throw notFound(`there is no catalog item with identifier or name '${spec.catalogItem}'`);
+  const viaCatalogItem = spec.catalogItem !== "";
+  if (viaCatalogItem) {
+    clusterFromCatalogItem(store, cluster, caller);
+    spec = cluster.spec!;
+  }
   const templateRef = spec.template;
   if (templateRef === "") throw invalidArgument("template is mandatory");
   const template = byIdOrName(store.templates.values(), templateRef);
@@ -101,7 +107,8 @@ export function prepareClusterCreate(store: OsacCollections, cluster: Cluster): 
   // 10, 11. Parameters (named by template id), defaults; the template by id.
   validateParameters(template, spec.templateParameters);
   spec.templateParameters = withParameterDefaults(template, spec.templateParameters);
-  spec.template = template.id;
+  // The catalog item path keeps the template as the item names it.
+  if (!viaCatalogItem) spec.template = template.id;
 
   // 12. No subnets are simulated: any subnet reference fails as a dangling one does.
   const subnet = spec.networkAttachment?.subnet ?? "";

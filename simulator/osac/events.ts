@@ -60,6 +60,8 @@ const PAYLOADS = {
   templates: { field: "clusterTemplate", publicSchema: PublicTemplateSchema },
   hostClasses: { field: "hostType", publicSchema: PublicHostTypeSchema },
   hubs: { field: "hub", publicSchema: undefined },
+  // The public Event has no catalog item payload; the private one has `cluster_catalog_item`.
+  catalogItems: { field: "clusterCatalogItem", publicSchema: undefined },
 } as const;
 
 /** One event per change and API, shared by every subscriber; null = not sent on that API. */

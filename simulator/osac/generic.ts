@@ -55,7 +55,7 @@ export function osacView(privateSchema: DescMessage, publicSchema?: DescMessage)
 
 export interface OsacHooks {
   /** Validates and rewrites a new object (the kind's server before the generic Create). */
-  prepareCreate?(env: OsacEnv, object: Stored, view: OsacView): void;
+  prepareCreate?(env: OsacEnv, object: Stored, view: OsacView, caller: OsacSubject): void;
   /** Checks an update; `paths` is undefined without a mask (or when the mask is ignored). */
   checkUpdate?(env: OsacEnv, current: Stored, requested: Stored, merged: Stored, paths: readonly string[] | undefined): void;
   /** Public ClusterTemplates, HostTypes (and catalog items) ignore the update mask. */
@@ -133,7 +133,7 @@ export function osacHandlers(service: DescService, kind: Kind, view: OsacView, h
       const e = env();
       const object = sent ? view.fromView(sent) : (create(schema) as unknown as Stored);
       const meta = (object.metadata ??= create(MetadataSchema));
-      hooks.prepareCreate?.(e, object, view);
+      hooks.prepareCreate?.(e, object, view, caller);
       validateLabels(meta.labels);
       validateAnnotations(meta.annotations);
       meta.creator = creatorOf(caller, view.isPublic);

@@ -8,6 +8,7 @@ import { ClusterTemplateSchema, type ClusterTemplate } from "../../proto/gen/osa
 import { HostTypeSchema, type HostType } from "../../proto/gen/osac/private/v1/host_type_type_pb";
 import { HubSchema, type Hub } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { Metadata } from "../../proto/gen/osac/private/v1/metadata_type_pb";
+import { ClusterCatalogItemSchema, type ClusterCatalogItem } from "../../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
 import type { Kind, Store } from "../store";
 
 export const osacSchemas = {
@@ -15,6 +16,7 @@ export const osacSchemas = {
   templates: ClusterTemplateSchema,
   hostClasses: HostTypeSchema,
   hubs: HubSchema,
+  catalogItems: ClusterCatalogItemSchema,
 } as const satisfies Record<Kind, DescMessage>;
 
 export interface OsacCollections {
@@ -22,9 +24,10 @@ export interface OsacCollections {
   templates: Map<string, ClusterTemplate>;
   hostClasses: Map<string, HostType>;
   hubs: Map<string, Hub>;
+  catalogItems: Map<string, ClusterCatalogItem>;
 }
 
-export type OsacObject = Cluster | ClusterTemplate | HostType | Hub;
+export type OsacObject = Cluster | ClusterTemplate | HostType | Hub | ClusterCatalogItem;
 
 /** Every osac object: an id and private metadata. */
 export interface Stored {

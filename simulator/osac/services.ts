@@ -1,7 +1,6 @@
 // The osac services the simulator serves, on the osac generic server: public and private
-// Clusters (plus kubeconfig/password), ClusterTemplates, HostTypes, private Hubs, and the
-// public and private Capabilities, the public JsonWebKeySet, public Projects and Tenants,
-// and public and private Events.
+// Clusters (plus kubeconfig/password), ClusterTemplates, HostTypes, ClusterCatalogItems, private Hubs, and the
+// public and private Capabilities, the public JsonWebKeySet, public Projects and Tenants, and public and private Events.
 import { generateKeyPairSync } from "node:crypto";
 import { create, equals, type Message } from "@bufbuild/protobuf";
 import { exportJWK, calculateJwkThumbprint } from "jose";
@@ -18,6 +17,9 @@ import { ClusterSpecSchema, ClusterState, ClusterStatusSchema, type Cluster } fr
 import { ClusterTemplates as PrivateTemplates } from "../../proto/gen/osac/private/v1/cluster_templates_service_pb";
 import { HostTypes as PrivateHostTypes } from "../../proto/gen/osac/private/v1/host_types_service_pb";
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
+import { ClusterCatalogItems as PublicCatalogItems } from "../../proto/gen/osac/public/v1/cluster_catalog_items_service_pb";
+import { ClusterCatalogItemSchema as PublicCatalogItemSchema } from "../../proto/gen/osac/public/v1/cluster_catalog_item_type_pb";
+import { ClusterCatalogItems as PrivateCatalogItems } from "../../proto/gen/osac/private/v1/cluster_catalog_items_service_pb";
 import { Capabilities as PrivateCapabilities } from "../../proto/gen/osac/private/v1/capabilities_service_pb";
 import { HttpBodySchema } from "../../proto/gen/google/api/httpbody_pb";
 import { Events as PublicEvents } from "../../proto/gen/osac/public/v1/events_service_pb";
@@ -28,6 +30,7 @@ import { internal, invalidArgument, notFound } from "../errors";
 import type { ServedApi } from "../server";
 import type { Handlers } from "../services/crud";
 import { checkClusterUpdate, keepRedacted, prepareClusterCreate, redactPullSecret } from "./clusterRules";
+import { catalogItemHandlers, catalogItemHooks } from "./catalogItems";
 import { osacHandlers, osacView, type OsacEnv, type OsacHooks } from "./generic";
 import { osacCollections, osacSchemas } from "./model";
 import { isVisible, type OsacSubject } from "./tenancy";
@@ -37,11 +40,11 @@ import { clusterVersionApis } from "./clusterVersions";
 const asCluster = (object: unknown): Cluster => object as Cluster;
 
 const clusterHooks: OsacHooks = {
-  prepareCreate(env, object, view) {
+  prepareCreate(env, object, view, caller) {
     const cluster = asCluster(object);
     // The public→private mapper ignores status: a new public cluster has `status: {}`.
     if (view.isPublic) cluster.status = create(ClusterStatusSchema);
-    prepareClusterCreate(osacCollections(env.store), cluster);
+    prepareClusterCreate(osacCollections(env.store), cluster, caller);
   },
   checkUpdate(_env, current, _requested, merged, paths) {
     checkClusterUpdate(asCluster(current), asCluster(merged), paths);
@@ -134,6 +137,18 @@ export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly strin
     },
     { service: PublicTemplates, handlers: osacHandlers(PublicTemplates, "templates", osacView(osacSchemas.templates, PublicTemplateSchema), catalogHooks, env) },
     { service: PublicHostTypes, handlers: osacHandlers(PublicHostTypes, "hostClasses", osacView(osacSchemas.hostClasses, PublicHostTypeSchema), catalogHooks, env) },
+    {
+      service: PublicCatalogItems,
+      handlers: catalogItemHandlers(
+        osacHandlers(PublicCatalogItems, "catalogItems", osacView(osacSchemas.catalogItems, PublicCatalogItemSchema), catalogItemHooks, env),
+        env,
+        true,
+      ),
+    },
+    {
+      service: PrivateCatalogItems,
+      handlers: catalogItemHandlers(osacHandlers(PrivateCatalogItems, "catalogItems", osacView(osacSchemas.catalogItems), catalogItemHooks, env), env, false),
+    },
     { service: PublicCapabilities, handlers: capabilities },
     { service: JsonWebKeySet, handlers: jsonWebKeySetHandlers() },
     { service: Hubs, handlers: osacHandlers(Hubs, "hubs", osacView(osacSchemas.hubs), hubHooks, env) },

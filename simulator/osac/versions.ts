@@ -7,7 +7,7 @@ import { MetadataSchema } from "../../proto/gen/osac/private/v1/metadata_type_pb
 import type { Kind, Store } from "../store";
 import { osacCollection, type Stored } from "./model";
 
-const KINDS: Kind[] = ["clusters", "templates", "hostClasses", "hubs"];
+const KINDS: Kind[] = ["clusters", "templates", "hostClasses", "hubs", "catalogItems"];
 
 /** Equal but for metadata's creation/deletion timestamps and version. */
 export function equivalent(schema: DescMessage, a: Stored, b: Stored): boolean {

@@ -6,12 +6,12 @@ import { HostClasses as PublicHostClasses } from "../../proto/gen/fulfillment/v1
 import { ClusterTemplates as PrivateTemplates } from "../../proto/gen/private/v1/cluster_templates_service_pb";
 import { HostClasses as PrivateHostClasses } from "../../proto/gen/private/v1/host_classes_service_pb";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
-import type { Kind } from "../store";
+import type { InnaboxKind } from "../store";
 import { validateTemplate } from "../validation";
 import { crudHandlers, privateView, publicView, type Env, type Handlers, type Hooks } from "./crud";
 
 /** Deleted objects other than clusters linger for the deletion delay, then go. */
-function lingering<K extends Exclude<Kind, "clusters">>(kind: K): Hooks<K> {
+function lingering<K extends Exclude<InnaboxKind, "clusters">>(kind: K): Hooks<K> {
   return {
     afterDelete: (env, id) => env.controller.objectChanged(kind, id),
     afterUpdate: (env, _before, after) => env.controller.objectChanged(kind, after.id),

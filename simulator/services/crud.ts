@@ -10,7 +10,7 @@ import type { Controller } from "../controller";
 import { invalidArgument, objectExists, objectNotFound } from "../errors";
 import { compileFilter } from "../filter";
 import { applyPaths, checkPaths } from "../masks";
-import { compareIds, kindSchemas, type Kind, type KindObject, type Store } from "../store";
+import { compareIds, kindSchemas, type InnaboxKind, type KindObject, type Store } from "../store";
 import { validateName } from "../validation";
 import { convert } from "../views";
 
@@ -25,7 +25,7 @@ export type Handler = (request: Message, subject: Subject, metadata?: GrpcMetada
 export type Handlers = Record<string, Handler>;
 
 /** How one API package sees a kind: its message type and what its clients may write. */
-export interface View<K extends Kind> {
+export interface View<K extends InnaboxKind> {
   schema: DescMessage;
   isPublic: boolean;
   toView(object: KindObject<K>): Message;
@@ -34,7 +34,7 @@ export interface View<K extends Kind> {
   readOnlyRoots: readonly string[];
 }
 
-export function privateView<K extends Kind>(kind: K): View<K> {
+export function privateView<K extends InnaboxKind>(kind: K): View<K> {
   const schema = kindSchemas[kind] as DescMessage;
   return {
     schema,
@@ -45,7 +45,7 @@ export function privateView<K extends Kind>(kind: K): View<K> {
   };
 }
 
-export function publicView<K extends Kind>(kind: K, schema: DescMessage): View<K> {
+export function publicView<K extends InnaboxKind>(kind: K, schema: DescMessage): View<K> {
   const privateSchema = kindSchemas[kind] as DescMessage;
   return {
     schema,
@@ -56,7 +56,7 @@ export function publicView<K extends Kind>(kind: K, schema: DescMessage): View<K
   };
 }
 
-export interface Hooks<K extends Kind> {
+export interface Hooks<K extends InnaboxKind> {
   /** Validates and rewrites a new object before it gets its id. */
   prepareCreate?(env: Env, object: KindObject<K>, view: View<K>): void;
   /** Checks a masked update; `merged` is the stored object with the mask applied. */
@@ -75,7 +75,7 @@ interface ListRequest {
   filter?: string;
 }
 
-export function crudHandlers<K extends Kind>(
+export function crudHandlers<K extends InnaboxKind>(
   service: DescService,
   kind: K,
   view: View<K>,
@@ -184,7 +184,7 @@ export function crudHandlers<K extends Kind>(
   return Object.fromEntries(Object.entries(handlers).filter(([name]) => served.has(name)));
 }
 
-function replaceWhole<K extends Kind>(current: KindObject<K>, requested: KindObject<K>, view: View<K>): KindObject<K> {
+function replaceWhole<K extends InnaboxKind>(current: KindObject<K>, requested: KindObject<K>, view: View<K>): KindObject<K> {
   const next = requested;
   next.id = current.id;
   const before = current.metadata ?? create(MetadataSchema);

@@ -46,6 +46,7 @@ function toPublicEvent(change: ObjectChange): Event | null {
     case "hostClasses":
       return create(EventSchema, base);
     case "hubs":
+    case "catalogItems":
       return null;
   }
 }

@@ -147,3 +147,58 @@ describe("cluster input validation", () => {
     for (const text of ["90s", "1h30m", "250ms", "1.5h"]) expect(clusterInputsSchema.safeParse({ template: "t", timeouts: { update: text } }).success, text).toBe(true);
   });
 });
+
+describe("hostType and its innabox alias hostClass", () => {
+  const base = { template: "sim_small", templateParameters: { pull_secret: "abc" } };
+
+  it("compares either spelling with the stored host type id: switching spelling with the same value is no change", () => {
+    const withHostClass = stored({ nodeSets: { workers: { size: 3, hostClass: "acme_1tib" } } });
+    expect(diffCluster(withHostClass, { ...base, nodeSets: { workers: { size: 3, hostType: "acme_1tib" } } }).changes).toBe(false);
+    const withHostType = stored({ nodeSets: { workers: { size: 3, hostType: "acme_1tib" } } });
+    expect(diffCluster(withHostType, { ...base, nodeSets: { workers: { size: 3, hostClass: "acme_1tib" } } }).changes).toBe(false);
+  });
+
+  it("replaces for a different host type in either spelling, naming the field the program wrote", () => {
+    expect(diffCluster(stored(), { ...base, nodeSets: { workers: { size: 3, hostType: "acme_gpu" } } }).changed).toEqual({ "nodeSets.workers.hostType": "replace" });
+    expect(diffCluster(stored(), { ...base, nodeSets: { workers: { size: 3, hostClass: "acme_gpu" } } }).changed).toEqual({ "nodeSets.workers.hostClass": "replace" });
+  });
+
+  it("refuses both spellings on one node set, naming the node set and the fix", () => {
+    const result = clusterInputsSchema.safeParse({ template: "t", nodeSets: { workers: { size: 1, hostType: "a", hostClass: "a" } } });
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues[0];
+    expect(issue.path.join(".")).toBe("nodeSets.workers");
+    expect(issue.message).toContain("give hostType or hostClass, not both");
+  });
+
+  it("keeps the user's spelling in the refreshed view and uses either for new node sets in an update", () => {
+    const stored_ = { workers: { hostClass: "id-1tib", size: 4 } };
+    expect(userViewOfNodeSets(stored_, { workers: { size: 3, hostType: "acme_1tib" } }, undefined)).toEqual({ workers: { size: 4, hostType: "id-1tib" } });
+    expect(userViewOfNodeSets(stored_, { workers: { size: 3, hostClass: "acme_1tib" } }, undefined)).toEqual({ workers: { size: 4, hostClass: "id-1tib" } });
+    expect(nodeSetsForUpdate({}, {}, { gpu: { size: 1, hostType: "id-gpu" } }, {})).toEqual({ gpu: { hostClass: "id-gpu", size: 1 } });
+  });
+});
+
+describe("tenant and networkAttachment (osac)", () => {
+  const base = { template: "sim_small", templateParameters: { pull_secret: "abc" }, nodeSets: { workers: { size: 3 } } };
+
+  it("replaces for another tenant, not for naming the tenant the server already chose", () => {
+    const olds = stored({ effectiveTenant: "shared" });
+    expect(diffCluster(olds, { ...base, tenant: "shared" }).changes).toBe(false);
+    expect(diffCluster(olds, { ...base, tenant: "acme" }).changed).toEqual({ tenant: "replace" });
+  });
+
+  it("replaces for another subnet and updates security groups in place", () => {
+    const olds = stored({ networkAttachment: { subnet: "s1", securityGroups: ["a"] }, effectiveNetworkAttachment: { subnet: "s1", securityGroups: ["a"] } });
+    expect(diffCluster(olds, { ...base, networkAttachment: { subnet: "s1", securityGroups: ["a"] } }).changes).toBe(false);
+    expect(diffCluster(olds, { ...base, networkAttachment: { subnet: "s2", securityGroups: ["a"] } }).replaces).toEqual(["networkAttachment"]);
+    expect(diffCluster(olds, { ...base, networkAttachment: { subnet: "s1", securityGroups: ["a", "b"] } }).changed).toEqual({ "networkAttachment.securityGroups": "update" });
+    expect(diffCluster(olds, base).replaces).toEqual(["networkAttachment"]);
+  });
+
+  it("validates the attachment's shape", () => {
+    const messages = (value: unknown) => clusterInputsSchema.safeParse({ template: "t", networkAttachment: value }).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+    expect(messages({ securityGroups: [] })).toEqual(["networkAttachment.subnet: set subnet to the id of an existing subnet"]);
+    expect(messages({ subnet: "s", securityGroups: ["a", "a"] })).toEqual(["networkAttachment.securityGroups: list each security group once"]);
+  });
+});
