@@ -10,11 +10,12 @@ import type { ClusterTemplate as TemplateMessage } from "../../proto/gen/fulfill
 import type { HostClass as HostClassMessage } from "../../proto/gen/fulfillment/v1/host_class_type_pb";
 import { Clusters as PrivateClusters } from "../../proto/gen/private/v1/clusters_service_pb";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
+import { Events } from "../../proto/gen/events/v1/events_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
-import type { ClusterChanges, ClusterCreate, FulfillmentApi, HostTypeField, HubField, TemplateField } from "./api";
-import type { Cluster, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
-import { adminOnly, conditions, deleted, nameFilter, objectMeta, orUndefined, packedValues, stateName, typedValue, typedValues } from "./mapping";
+import type { ClusterChanges, ClusterCreate, ClusterWatchHandlers, FulfillmentApi, HostTypeField, HubField, TemplateField } from "./api";
+import type { Cluster, ClusterProgress, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
+import { adminOnly, chunks, clusterEventType, clusterEventsFilter, clusterProgress, conditions, deleted, idsFilter, MAX_IDS_PER_CALL, nameFilter, objectMeta, orUndefined, packedValues, stateName, typedValue, typedValues } from "./mapping";
 
 function nodeSets(map: Record<string, { hostClass: string; size: number }> | undefined): Record<string, NodeSet> {
   const out: Record<string, NodeSet> = {};
@@ -42,6 +43,35 @@ function cluster(message: ClusterMessage): Cluster {
       nodeSets: nodeSets(message.status?.nodeSets),
     },
   };
+}
+
+/** A cluster message as a wait sees it (event payload or List item): its parameters and pull secret are left behind. */
+const progress = (message: ClusterMessage): ClusterProgress => clusterProgress(message, nodeSets(message.spec?.nodeSets), nodeSets(message.status?.nodeSets));
+
+function watchClusters(client: FulfillmentClient, ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void> {
+  return client.stream(
+    Events.method.watch,
+    { filter: clusterEventsFilter(ids && ids.length <= MAX_IDS_PER_CALL ? ids : undefined) },
+    {
+      onOpen: handlers.onOpen,
+      onMessage: (response) => {
+        const event = response.event;
+        const type = clusterEventType(event?.type ?? 0);
+        // Only the fields a wait needs leave this function; the payload itself is dropped here.
+        if (type && event?.payload.case === "cluster") handlers.onEvent({ type, cluster: progress(event.payload.value) });
+      },
+    },
+    { signal },
+  );
+}
+
+async function progressOf(client: FulfillmentClient, ids: readonly string[]): Promise<Map<string, ClusterProgress>> {
+  const found = new Map<string, ClusterProgress>();
+  for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
+    const response = await client.call(Clusters.method.list, { filter: idsFilter(part), limit: part.length });
+    for (const item of response.items) found.set(item.id, progress(item));
+  }
+  return found;
 }
 
 function template(message: TemplateMessage): ClusterTemplate {
@@ -127,6 +157,7 @@ function clusterUpdate(id: string, changes: ClusterChanges): { object: Record<st
 export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
   return {
     generation: "innabox",
+    connection: client,
     pushesChangesAfterReady: false,
     clusters: {
       get: (id) => orUndefined(async () => cluster((await client.call(Clusters.method.get, { id }, { objectId: id })).object!)),
@@ -157,6 +188,8 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
       delete: (id) => deleted(() => client.call(Clusters.method.delete, { id }, { objectId: id })),
       kubeconfig: async (id) => (await client.call(Clusters.method.getKubeconfig, { id }, { objectId: id })).kubeconfig,
       password: async (id) => (await client.call(Clusters.method.getPassword, { id }, { objectId: id })).password,
+      watch: (ids, handlers, signal) => watchClusters(client, ids, handlers, signal),
+      progressOf: (ids) => progressOf(client, ids),
     },
     templates: {
       get: (id) => orUndefined(async () => template((await client.call(ClusterTemplates.method.get, { id }, { objectId: id })).object!)),
