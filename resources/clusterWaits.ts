@@ -15,25 +15,33 @@ import { watcherFor } from "./clusterWatcher";
 /** How long a wait goes without news before it looks at its deadline (and a PENDING cluster's time) again. */
 const HEARTBEAT_MS = 1_000;
 
-interface Look {
-  /** undefined: the service no longer has the cluster. */
-  cluster: ClusterProgress | undefined;
-}
-
 /**
- * A wait's source of sightings: the next change its watcher sees, without a call of its
- * own. A sighting that `ends` the wait, or none at all within a heartbeat (no stream and
- * no List has answered yet), is settled by one Get, whose answer stands: events come in
- * no guaranteed order, and the caller needs the whole cluster.
+ * Follows a cluster through the process's watcher until `ends`. `poll` runs the wait's
+ * poll loop over sightings (the next change the stream or the shared List sees, without a
+ * call of its own; one Get when nothing was seen within a heartbeat), so its progress line
+ * comes the moment the change arrives. The sighting that ends it is then settled by one
+ * Get, which the caller needs anyway (the whole cluster); if that Get no longer agrees
+ * (events come in no guaranteed order), the wait goes on until its deadline.
  */
-async function following<T>(api: FulfillmentApi, id: string, ends: (cluster: ClusterProgress | undefined) => boolean, wait: (look: () => Promise<Look>) => Promise<T>): Promise<T> {
+async function settled(
+  api: FulfillmentApi,
+  id: string,
+  timeout: number,
+  ends: (cluster: ClusterProgress | undefined) => boolean,
+  poll: (look: () => Promise<ClusterProgress | undefined>, timeoutMs: number) => Promise<unknown>,
+): Promise<Cluster | undefined> {
   const tracker = watcherFor(api).track(id);
+  const deadline = Date.now() + timeout;
+  const look = async () => {
+    const seen = await tracker.next(HEARTBEAT_MS);
+    return seen ? seen.cluster : api.clusters.get(id);
+  };
   try {
-    return await wait(async () => {
-      const seen = await tracker.next(HEARTBEAT_MS);
-      if (seen && !ends(seen.cluster)) return { cluster: seen.cluster };
-      return { cluster: await api.clusters.get(id) };
-    });
+    for (let first = true; ; first = false) {
+      await poll(look, first ? timeout : Math.max(1, deadline - Date.now()));
+      const whole = await api.clusters.get(id);
+      if (ends(whole)) return whole;
+    }
   } finally {
     tracker.release();
   }
@@ -75,16 +83,19 @@ export async function waitForClusterReady(api: FulfillmentApi, id: string, label
   let pendingSince: number | undefined;
   let diagnosis: string | undefined;
   const ends = (cluster: ClusterProgress | undefined) => !cluster || cluster.status.state === "READY" || cluster.status.state === "FAILED";
+  const isDone = (cluster: ClusterProgress) => {
+    if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
+    return cluster.status.state === "READY";
+  };
   try {
-    // READY and FAILED only ever come from the Get that settles them: the whole cluster.
-    return (await following(api, id, ends, (look) =>
+    const cluster = await settled(api, id, timeout, ends, (look, timeoutMs) =>
       pollUntil<ClusterProgress>({
         what: `cluster ${label} to become READY`,
-        timeoutMs: timeout,
+        timeoutMs,
         initialDelayMs: 0,
         maxDelayMs: 0,
         fetch: async () => {
-          const { cluster } = await look();
+          const cluster = await look();
           if (!cluster) throw disappeared(label, "while waiting for it to become READY");
           if (cluster.status.state !== "UNSPECIFIED") pendingSince = undefined;
           else {
@@ -96,14 +107,14 @@ export async function waitForClusterReady(api: FulfillmentApi, id: string, label
           }
           return cluster;
         },
-        isDone: (cluster) => {
-          if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
-          return cluster.status.state === "READY";
-        },
+        isDone,
         describe: describeCluster,
         onProgress: (line) => progress("cluster", label, line),
       }),
-    )) as Cluster;
+    );
+    if (!cluster) throw disappeared(label, "while waiting for it to become READY");
+    isDone(cluster);
+    return cluster;
   } catch (error) {
     if (diagnosis && pendingSince !== undefined && error instanceof Error && error.name === "WaitTimeoutError") {
       const pendingFor = formatDuration(Date.now() - Math.max(started, pendingSince));
@@ -130,26 +141,29 @@ function describeNodeSets(cluster: ClusterProgress): string {
 
 export async function waitForNodeSets(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<Cluster> {
   const ends = (cluster: ClusterProgress | undefined) => !cluster || cluster.status.state === "FAILED" || nodeSetsConverged(cluster);
-  // A converged or FAILED cluster only ever comes from the Get that settles it.
-  return (await following(api, id, ends, (look) =>
+  const isDone = (cluster: ClusterProgress) => {
+    if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
+    return nodeSetsConverged(cluster);
+  };
+  const cluster = await settled(api, id, timeout, ends, (look, timeoutMs) =>
     pollUntil<ClusterProgress>({
       what: `the node sets of cluster ${label} to reach their sizes`,
-      timeoutMs: timeout,
+      timeoutMs,
       initialDelayMs: 0,
       maxDelayMs: 0,
       fetch: async () => {
-        const { cluster } = await look();
+        const cluster = await look();
         if (!cluster) throw disappeared(label, "during the update");
         return cluster;
       },
-      isDone: (cluster) => {
-        if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
-        return nodeSetsConverged(cluster);
-      },
+      isDone,
       describe: describeNodeSets,
       onProgress: (line) => progress("cluster", label, line),
     }),
-  )) as Cluster;
+  );
+  if (!cluster) throw disappeared(label, "during the update");
+  isDone(cluster);
+  return cluster;
 }
 
 /** Kubeconfig and password exist once the hosted cluster's secrets do; until then NOT_FOUND. */
@@ -227,13 +241,13 @@ export async function observe(api: FulfillmentApi, cluster: Cluster, waitForCred
 }
 
 export async function waitForDeletion(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<void> {
-  await following(api, id, (cluster) => cluster === undefined, (look) =>
+  await settled(api, id, timeout, (cluster) => cluster === undefined, (look, timeoutMs) =>
     pollUntil<ClusterProgress | undefined>({
       what: `cluster ${label} to be deleted (the service keeps it while it cleans up in the hub)`,
-      timeoutMs: timeout,
+      timeoutMs,
       initialDelayMs: 0,
       maxDelayMs: 0,
-      fetch: async () => (await look()).cluster,
+      fetch: look,
       isDone: (cluster) => cluster === undefined,
       describe: (cluster) => (cluster ? (cluster.status.state === "DELETING" ? "DELETING (the hub is removing it)" : "DELETING") : "DELETED"),
       onProgress: (line) => progress("cluster", label, line),
