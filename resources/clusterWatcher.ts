@@ -29,7 +29,7 @@ export interface WatchSettings {
   reconcileIntervalMs: number;
   /** Without a stream (Watch refused): one List of every waited cluster this often. */
   pollIntervalMs: number;
-  /** New waits that arrive within this time share one re-subscription. */
+  /** New waits that arrive within this time share one re-subscription (longer for large fleets). */
   subscribeDelayMs: number;
   /** Backoff between attempts to reconnect a dropped stream. */
   reconnect: RetryPolicy;
@@ -180,13 +180,22 @@ export class ClusterWatcher {
     }
     if (this.#connectTimer) return;
     this.#connectTimer = true;
-    this.#settings.clock.sleep(this.#settings.subscribeDelayMs, this.#closing.signal).then(
+    this.#settings.clock.sleep(this.#resubscribeDelay(), this.#closing.signal).then(
       () => {
         this.#connectTimer = false;
         void this.#connect();
       },
       () => (this.#connectTimer = false),
     );
+  }
+
+  /**
+   * Every re-subscription sends the whole id list and makes the server compile it again:
+   * the more clusters are waited on, the more new waits share one (1 ms per waited
+   * cluster, at most a second; a new wait's first look comes that much later).
+   */
+  #resubscribeDelay(): number {
+    return Math.max(this.#settings.subscribeDelayMs, Math.min(1_000, this.#trackers.size));
   }
 
   async #connect(): Promise<void> {
