@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { create, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
-import type { UnaryMethod } from "../proto/grpc";
+import { serverStreamingCall, type ServerStreamingMethod, type UnaryMethod } from "../proto/grpc";
 import { tokenSourceFor, type TokenSource, type TokenSourceOptions } from "./auth";
 import { resolveConnection, type ConnectionInput, type ResolvedConnection } from "./connection";
 import { grpcCode, statusName, toFulfillmentError } from "./errors";
@@ -21,6 +21,12 @@ export interface CallOptions {
   /** default: true for List/Get/GetKubeconfig/GetPassword/Update/Delete/Signal, false for Create (true when the Create request carries an id) */
   idempotent?: boolean;
   signal?: AbortSignal;
+}
+
+export interface StreamHandlers<O> {
+  /** The server has sent its headers: it has subscribed, and changes from now on count. */
+  onOpen?: () => void;
+  onMessage: (message: O) => void;
 }
 
 export interface ClientOptions {
@@ -70,6 +76,7 @@ export class FulfillmentClient {
   readonly #policy: RetryPolicy;
   readonly #log: (line: string) => void;
   #closed = false;
+  readonly #closeListeners = new Set<() => void>();
 
   private constructor(connection: ResolvedConnection, options: ClientOptions) {
     this.#connection = connection;
@@ -107,6 +114,11 @@ export class FulfillmentClient {
       throw await this.#mapError(error, "osac.public.v1.Capabilities/Get", undefined, deadlineMs, false);
     });
     return answer.authn?.trustedTokenIssuers ?? [];
+  }
+
+  /** A digest of this client's settings: the same for every client of the same connection, and no credential in clear. */
+  get key(): string {
+    return cacheKey(this.#connection);
   }
 
   /** The address this client talks to (safe to print). */
@@ -169,6 +181,51 @@ export class FulfillmentClient {
   }
 
   /**
+   * One server-streaming call, with the connection's token and no deadline (a watch lasts
+   * until cancelled). Resolves when the server ends it with OK, rejects with the status as
+   * a FulfillmentError otherwise; aborting `signal` cancels it (and resolves). Not retried:
+   * the caller decides how to reconnect, since a stream that broke may have lost messages.
+   */
+  async stream<I extends DescMessage, O extends DescMessage>(
+    method: ServerStreamingMethod<I, O>,
+    request: MessageInitShape<I>,
+    handlers: StreamHandlers<MessageShape<O>>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const methodName = `${method.parent.typeName}/${method.name}`;
+    if (this.#closed) throw new Error(`${methodName}: the FulfillmentClient for ${this.#connection.address} was closed`);
+    if (options.signal?.aborted) return;
+    let token: string | undefined;
+    try {
+      token = await this.#tokens.get(options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) return;
+      throw error;
+    }
+    const metadata = new grpc.Metadata();
+    if (token !== undefined) metadata.set("authorization", `Bearer ${token}`);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const call = serverStreamingCall(this.#channel, method, request, metadata);
+        const onAbort = () => call.cancel();
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        const settle = (error?: unknown) => {
+          options.signal?.removeEventListener("abort", onAbort);
+          if (error === undefined || options.signal?.aborted) resolve();
+          else reject(error);
+        };
+        call.once("metadata", () => handlers.onOpen?.());
+        call.on("data", (message: MessageShape<O>) => handlers.onMessage(message));
+        call.on("error", (error) => settle(error));
+        call.on("end", () => settle());
+      });
+    } catch (error) {
+      if (grpcCode(error) === grpc.status.UNAUTHENTICATED && token !== undefined) this.#tokens.invalidate(token);
+      throw await this.#mapError(error, methodName, undefined, this.#connection.deadlineMs, token !== undefined);
+    }
+  }
+
+  /**
    * The service names the server lists through grpc.reflection.v1 (open without a token on
    * both generations): how `api: auto` tells which generation a server speaks.
    */
@@ -210,9 +267,22 @@ export class FulfillmentClient {
     });
   }
 
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** `listener` runs once when the client is closed (per-connection state built on it, such as the cluster watcher, stops then). */
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const listener of [...this.#closeListeners]) listener();
+    this.#closeListeners.clear();
     this.#channel.close();
   }
 }

@@ -8,7 +8,7 @@ import type { ClusterInputs, ClusterOutputs, NodeSetState } from "./clusterModel
 import type { TemplateInfo } from "./templateLookup";
 
 /** One line for progress output: state plus the condition that explains it. */
-export function describeCluster(cluster: Cluster): string {
+export function describeCluster(cluster: Pick<Cluster, "status">): string {
   const state = cluster.status.state;
   if (state === "UNSPECIFIED") return "PENDING (waiting for the controller's first pass)";
   const explaining =
@@ -94,7 +94,7 @@ export function toOutputs(view: ClusterInputs, observed: Observed, defaults: Clu
   });
 }
 
-export function failureMessage(cluster: Cluster): string {
+export function failureMessage(cluster: Pick<Cluster, "id" | "status">): string {
   const conditions = cluster.status.conditions
     .filter((c) => c.status === "True" || c.reason || c.message)
     .map((c) => `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ""}${c.message ? `: ${c.message}` : ""}`);

@@ -1,20 +1,53 @@
 // The Cluster resource's waits: for READY (saying what is wrong when a cluster stays
 // PENDING), for node sets to converge, for the kubeconfig to become readable after READY,
-// and for deletion. Each one polls through the domain API and reports progress lines.
+// and for deletion. Each one follows its cluster through the process's watcher (one
+// Events.Watch stream, or one shared List when Watch is refused: clusterWatcher.ts) and
+// reports progress lines; the sighting that ends a wait is checked with one Get.
 import * as grpc from "@grpc/grpc-js";
-import type { Cluster, FulfillmentApi } from "../client/api";
+import type { Cluster, ClusterProgress, FulfillmentApi } from "../client/api";
 import { grpcCode } from "../client/errors";
 import { formatDuration } from "../timing/duration";
 import { pollUntil } from "../timing/poll";
 import { errorMessage, progress } from "../toolkit/common";
 import { describeCluster, failureMessage, type Observed } from "./clusterView";
+import { watcherFor } from "./clusterWatcher";
 
+/** How long a wait goes without news before it looks at its deadline (and a PENDING cluster's time) again. */
+const HEARTBEAT_MS = 1_000;
 
-async function mustExist(api: FulfillmentApi, id: string, label: string, during: string): Promise<Cluster> {
-  const cluster = await api.clusters.get(id);
-  if (!cluster) throw new Error(`cluster ${label} disappeared from the service ${during}`);
-  return cluster;
+/**
+ * Follows a cluster through the process's watcher until `ends`. `poll` runs the wait's
+ * poll loop over sightings (the next change the stream or the shared List sees, without a
+ * call of its own; one Get when nothing was seen within a heartbeat), so its progress line
+ * comes the moment the change arrives. The sighting that ends it is then settled by one
+ * Get, which the caller needs anyway (the whole cluster); if that Get no longer agrees
+ * (events come in no guaranteed order), the wait goes on until its deadline.
+ */
+async function settled(
+  api: FulfillmentApi,
+  id: string,
+  timeout: number,
+  ends: (cluster: ClusterProgress | undefined) => boolean,
+  poll: (look: () => Promise<ClusterProgress | undefined>, timeoutMs: number) => Promise<unknown>,
+): Promise<Cluster | undefined> {
+  const tracker = watcherFor(api).track(id);
+  const deadline = Date.now() + timeout;
+  const look = async () => {
+    const seen = await tracker.next(HEARTBEAT_MS);
+    return seen ? seen.cluster : api.clusters.get(id);
+  };
+  try {
+    for (let first = true; ; first = false) {
+      await poll(look, first ? timeout : Math.max(1, deadline - Date.now()));
+      const whole = await api.clusters.get(id);
+      if (ends(whole)) return whole;
+    }
+  } finally {
+    tracker.release();
+  }
 }
+
+const disappeared = (label: string, during: string) => new Error(`cluster ${label} disappeared from the service ${during}`);
 
 /** How long a cluster may stay PENDING before the wait says what is likely wrong. */
 export function pendingHintAfterMs(timeout: number): number {
@@ -49,29 +82,39 @@ export async function waitForClusterReady(api: FulfillmentApi, id: string, label
   const hintAfter = pendingHintAfterMs(timeout);
   let pendingSince: number | undefined;
   let diagnosis: string | undefined;
+  const ends = (cluster: ClusterProgress | undefined) => !cluster || cluster.status.state === "READY" || cluster.status.state === "FAILED";
+  const isDone = (cluster: ClusterProgress) => {
+    if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
+    return cluster.status.state === "READY";
+  };
   try {
-    return await pollUntil({
-      what: `cluster ${label} to become READY`,
-      timeoutMs: timeout,
-      fetch: async () => {
-        const cluster = await mustExist(api, id, label, "while waiting for it to become READY");
-        if (cluster.status.state !== "UNSPECIFIED") pendingSince = undefined;
-        else {
-          pendingSince ??= Date.now();
-          if (!diagnosis && Date.now() - pendingSince >= hintAfter) {
-            diagnosis = await pendingDiagnosis(api, label, Date.now() - pendingSince);
-            progress("cluster", label, diagnosis);
+    const cluster = await settled(api, id, timeout, ends, (look, timeoutMs) =>
+      pollUntil<ClusterProgress>({
+        what: `cluster ${label} to become READY`,
+        timeoutMs,
+        initialDelayMs: 0,
+        maxDelayMs: 0,
+        fetch: async () => {
+          const cluster = await look();
+          if (!cluster) throw disappeared(label, "while waiting for it to become READY");
+          if (cluster.status.state !== "UNSPECIFIED") pendingSince = undefined;
+          else {
+            pendingSince ??= Date.now();
+            if (!diagnosis && Date.now() - pendingSince >= hintAfter) {
+              diagnosis = await pendingDiagnosis(api, label, Date.now() - pendingSince);
+              progress("cluster", label, diagnosis);
+            }
           }
-        }
-        return cluster;
-      },
-      isDone: (cluster) => {
-        if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
-        return cluster.status.state === "READY";
-      },
-      describe: describeCluster,
-      onProgress: (line) => progress("cluster", label, line),
-    });
+          return cluster;
+        },
+        isDone,
+        describe: describeCluster,
+        onProgress: (line) => progress("cluster", label, line),
+      }),
+    );
+    if (!cluster) throw disappeared(label, "while waiting for it to become READY");
+    isDone(cluster);
+    return cluster;
   } catch (error) {
     if (diagnosis && pendingSince !== undefined && error instanceof Error && error.name === "WaitTimeoutError") {
       const pendingFor = formatDuration(Date.now() - Math.max(started, pendingSince));
@@ -81,7 +124,7 @@ export async function waitForClusterReady(api: FulfillmentApi, id: string, label
   }
 }
 
-function nodeSetsConverged(cluster: Cluster): boolean {
+function nodeSetsConverged(cluster: ClusterProgress): boolean {
   const { nodeSets: spec } = cluster.spec;
   const { nodeSets: status } = cluster.status;
   const keys = new Set([...Object.keys(spec), ...Object.keys(status)]);
@@ -89,7 +132,7 @@ function nodeSetsConverged(cluster: Cluster): boolean {
   return true;
 }
 
-function describeNodeSets(cluster: Cluster): string {
+function describeNodeSets(cluster: ClusterProgress): string {
   const { nodeSets: spec } = cluster.spec;
   const { nodeSets: status } = cluster.status;
   const keys = [...new Set([...Object.keys(spec), ...Object.keys(status)])].sort();
@@ -97,17 +140,30 @@ function describeNodeSets(cluster: Cluster): string {
 }
 
 export async function waitForNodeSets(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<Cluster> {
-  return pollUntil({
-    what: `the node sets of cluster ${label} to reach their sizes`,
-    timeoutMs: timeout,
-    fetch: () => mustExist(api, id, label, "during the update"),
-    isDone: (cluster) => {
-      if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
-      return nodeSetsConverged(cluster);
-    },
-    describe: describeNodeSets,
-    onProgress: (line) => progress("cluster", label, line),
-  });
+  const ends = (cluster: ClusterProgress | undefined) => !cluster || cluster.status.state === "FAILED" || nodeSetsConverged(cluster);
+  const isDone = (cluster: ClusterProgress) => {
+    if (cluster.status.state === "FAILED") throw new Error(failureMessage(cluster));
+    return nodeSetsConverged(cluster);
+  };
+  const cluster = await settled(api, id, timeout, ends, (look, timeoutMs) =>
+    pollUntil<ClusterProgress>({
+      what: `the node sets of cluster ${label} to reach their sizes`,
+      timeoutMs,
+      initialDelayMs: 0,
+      maxDelayMs: 0,
+      fetch: async () => {
+        const cluster = await look();
+        if (!cluster) throw disappeared(label, "during the update");
+        return cluster;
+      },
+      isDone,
+      describe: describeNodeSets,
+      onProgress: (line) => progress("cluster", label, line),
+    }),
+  );
+  if (!cluster) throw disappeared(label, "during the update");
+  isDone(cluster);
+  return cluster;
 }
 
 /** Kubeconfig and password exist once the hosted cluster's secrets do; until then NOT_FOUND. */
@@ -185,12 +241,16 @@ export async function observe(api: FulfillmentApi, cluster: Cluster, waitForCred
 }
 
 export async function waitForDeletion(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<void> {
-  await pollUntil({
-    what: `cluster ${label} to be deleted (the service keeps it while it cleans up in the hub)`,
-    timeoutMs: timeout,
-    fetch: () => api.clusters.get(id),
-    isDone: (cluster) => cluster === undefined,
-    describe: (cluster) => (cluster ? (cluster.status.state === "DELETING" ? "DELETING (the hub is removing it)" : "DELETING") : "DELETED"),
-    onProgress: (line) => progress("cluster", label, line),
-  });
+  await settled(api, id, timeout, (cluster) => cluster === undefined, (look, timeoutMs) =>
+    pollUntil<ClusterProgress | undefined>({
+      what: `cluster ${label} to be deleted (the service keeps it while it cleans up in the hub)`,
+      timeoutMs,
+      initialDelayMs: 0,
+      maxDelayMs: 0,
+      fetch: look,
+      isDone: (cluster) => cluster === undefined,
+      describe: (cluster) => (cluster ? (cluster.status.state === "DELETING" ? "DELETING (the hub is removing it)" : "DELETING") : "DELETED"),
+      onProgress: (line) => progress("cluster", label, line),
+    }),
+  );
 }

@@ -3,8 +3,9 @@
 // is synchronous and in order; there is no buffer and no replay, so a subscriber only
 // sees what happens while it is subscribed (as with the real PostgreSQL LISTEN).
 //
-// Kept small on purpose so that a fault injector can sit on it later: drop a change
-// before it reaches subscribers (lost events) or end subscriptions (dropped streams).
+// Fault injection sits here, for both generations' Watch streams: `loseNext` drops changes
+// before they reach any subscriber (the innabox fan-out and PostgreSQL NOTIFY give no
+// delivery guarantee), and `disconnectAll` ends every subscription (a dropped stream).
 import { EventType } from "../proto/gen/events/v1/event_type_pb";
 import type { Kind, KindObject } from "./store";
 
@@ -28,9 +29,36 @@ export interface Subscriber {
   onDisconnect?(): void;
 }
 
+/** Which changes a lost-events fault applies to. */
+export interface LossFilter {
+  kind?: Kind;
+  type?: ObjectChange["type"];
+}
+
 export class EventBus {
   private readonly subscribers = new Set<Subscriber>();
   private readonly activityListeners = new Set<(active: boolean) => void>();
+  private losses: Array<{ remaining: number; filter: LossFilter }> = [];
+
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
+
+  /**
+   * The next `count` changes that match `filter` reach no subscriber (Infinity: until
+   * cleared); a count of 0 clears every pending loss. Each lost change is logged.
+   */
+  loseNext(count: number, filter: LossFilter = {}): void {
+    if (!(count === Number.POSITIVE_INFINITY || (Number.isInteger(count) && count >= 0))) throw new Error(`count must be a non-negative integer or Infinity, got ${count}`);
+    if (count === 0) this.losses = [];
+    else this.losses.push({ remaining: count, filter });
+  }
+
+  private lost(change: ObjectChange): boolean {
+    const loss = this.losses.find(({ filter }) => (!filter.kind || filter.kind === change.kind) && (!filter.type || filter.type === change.type));
+    if (!loss) return false;
+    if (--loss.remaining <= 0) this.losses.splice(this.losses.indexOf(loss), 1);
+    this.log(`events: lost ${EventType[change.type]} of ${change.kind} ${change.object.id} (fault injection)`);
+    return true;
+  }
 
   /** Returns the matching unsubscribe. Subscribing twice is a no-op. */
   subscribe(subscriber: Subscriber): () => void {
@@ -51,6 +79,7 @@ export class EventBus {
 
   /** Delivers to every current subscriber; one that throws does not keep the change from the others. */
   publish(change: ObjectChange): void {
+    if (this.subscribers.size && this.lost(change)) return;
     for (const subscriber of [...this.subscribers]) {
       try {
         subscriber.onChange(change);
@@ -60,11 +89,12 @@ export class EventBus {
     }
   }
 
-  /** Ends every subscription, telling each subscriber. */
-  disconnectAll(): void {
+  /** Ends every subscription, telling each subscriber; returns how many there were. */
+  disconnectAll(): number {
     const all = [...this.subscribers];
     for (const subscriber of all) this.unsubscribe(subscriber);
     for (const subscriber of all) subscriber.onDisconnect?.();
+    return all.length;
   }
 
   /**

@@ -12,7 +12,7 @@ import { Events } from "../proto/gen/events/v1/events_service_pb";
 import { Metadata } from "../proto/gen/metadata/v1/metadata_service_pb";
 import { Authenticator, type AuthOptions } from "./auth";
 import { Controller } from "./controller";
-import { EventBus } from "./events";
+import { EventBus, type LossFilter } from "./events";
 import { Faults } from "./faults";
 import type { HubOrders } from "./hubOrders";
 import { seed, type SeedKind } from "./seed";
@@ -29,6 +29,7 @@ import type { OsacEnv } from "./osac/generic";
 import type { TokenIssuer } from "./osac/issuer";
 
 export type { HubOrders } from "./hubOrders";
+export type { LossFilter } from "./events";
 export type { AuthOptions } from "./auth";
 export type { OsacOptions } from "./osac/setup";
 export type { IssuerClient, IssuerOptions, TokenIssuer } from "./osac/issuer";
@@ -100,7 +101,19 @@ export interface Simulator {
     failNext(count: number, code?: number): void;
     /** The next `count` calls of one method (e.g. `/GetKubeconfig`) fail with `code` and `message`. */
     failMethod(method: string, count: number, code: number, message?: string): void;
+    /**
+     * Ends every open Events.Watch stream (both generations) with UNAVAILABLE, as when the
+     * server's connection to its subscribers breaks; logs `events: dropped N Watch stream(s)`.
+     */
+    dropWatchStreams(): number;
+    /**
+     * The next `count` object changes (of `kind`, of `type` when given) reach no Watch
+     * stream (Infinity: until `loseEvents(0)`); each is logged as `events: lost ...`.
+     */
+    loseEvents(count: number, filter?: LossFilter): void;
   };
+  /** API calls received so far, by gRPC path (e.g. `/fulfillment.v1.Clusters/Get`), across restarts. */
+  calls(): Record<string, number>;
   /** Replaces the accepted tokens on the running server (a token expiring or rotated mid-run); undefined = guest mode. innabox only. */
   setAuth(auth: AuthOptions | undefined): void;
   /** Stops listening, then listens again on the same port with the state reloaded from the file. */
@@ -141,7 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const auth = new Authenticator(options.auth);
   const faults = new Faults();
   // Outlives restarts: a store swapped in on restart publishes to the same bus.
-  const events = new EventBus();
+  const events = new EventBus(log);
   const credentials = serverCredentials(options.tls);
   const osac = api === "osac" ? await setupOsac({ ...options, events }) : undefined;
 
@@ -171,7 +184,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { service: Metadata, handlers: metadataHandlers(options.trustedTokenIssuers) },
     { service: Events, handlers: {}, streams: eventsStreams(events, log) },
   ];
-  const newServer = () => buildServer({ apis, auth: osac?.auth ?? auth, faults, tls: options.tls, log });
+  const calls = new Map<string, number>();
+  const newServer = () => buildServer({ apis, auth: osac?.auth ?? auth, faults, tls: options.tls, log, calls });
 
   let server = newServer();
   const port = await bind(server, joinHostPort(host, options.port ?? 0), credentials);
@@ -190,7 +204,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       setLatencyMs: (ms) => faults.setLatencyMs(ms),
       failNext: (count, code) => faults.failNext(count, code),
       failMethod: (method, count, code, message) => faults.failMethod(method, count, code, message),
+      dropWatchStreams: () => {
+        const dropped = events.disconnectAll();
+        log(`events: dropped ${dropped} Watch stream(s) (fault injection)`);
+        return dropped;
+      },
+      loseEvents: (count, filter) => events.loseNext(count, filter),
     },
+    calls: () => Object.fromEntries(calls),
     setAuth: (next) => {
       if (osac) throw new Error("the osac generation has no static tokens: mint tokens with the issuer");
       auth.replaceTokens(next);

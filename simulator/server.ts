@@ -34,6 +34,8 @@ export interface ServerOptions {
   faults: Faults;
   tls?: { certPem: string; keyPem: string };
   log: (line: string) => void;
+  /** Counts every API call by gRPC path (reflection and health are not API calls). */
+  calls?: Map<string, number>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,6 +69,7 @@ export function buildServer(options: ServerOptions): grpc.Server {
 
 /** Faults, then auth: what every call passes before its handler runs. */
 async function admit(path: string, metadata: grpc.Metadata, options: ServerOptions): Promise<Subject> {
+  options.calls?.set(path, (options.calls.get(path) ?? 0) + 1);
   if (options.faults.latencyMs > 0) await sleep(options.faults.latencyMs);
   const injected = options.faults.takeFailure(path);
   if (injected !== undefined) throw new ApiError(injected.code, injected.message ?? "injected fault: simulated failure");

@@ -1,6 +1,6 @@
 // What resources ask of the fulfillment service, in domain terms. One implementation per
 // API generation (innabox.ts, osac.ts); apiFor() in index.ts picks the one the server speaks.
-import type { ApiGeneration, Cluster, ClusterCatalogItem, ClusterSpec, ClusterTemplate, ClusterVersion, ClusterVersionSpecInput, HostType, Hub, NodeSet, Project, WritableMeta } from "./domain";
+import type { ApiGeneration, Cluster, ClusterCatalogItem, ClusterEvent, ClusterProgress, ClusterSpec, ClusterTemplate, ClusterVersion, ClusterVersionSpecInput, HostType, Hub, NodeSet, Project, WritableMeta } from "./domain";
 
 export interface ClusterCreate {
   /** Chosen by the client, so a retried Create can never make a second cluster. */
@@ -26,6 +26,12 @@ export interface WriteOptions {
   lockVersion?: number;
 }
 
+export interface ClusterWatchHandlers {
+  /** The server has subscribed: every change from now on is sent (unless lost). */
+  onOpen(): void;
+  onEvent(event: ClusterEvent): void;
+}
+
 export interface ClustersApi {
   /** undefined when there is no such cluster. */
   get(id: string): Promise<Cluster | undefined>;
@@ -37,6 +43,14 @@ export interface ClustersApi {
   delete(id: string): Promise<boolean>;
   kubeconfig(id: string): Promise<string>;
   password(id: string): Promise<string>;
+  /**
+   * Cluster changes on Events.Watch, filtered on the server to `ids` (all clusters when
+   * undefined). Runs until `signal` is aborted (resolves) or the stream breaks (rejects
+   * with the status; UNIMPLEMENTED or PERMISSION_DENIED when this token may not watch).
+   */
+  watch(ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void>;
+  /** One List of these clusters, as waits see them; a cluster the service does not have is absent. */
+  progressOf(ids: readonly string[]): Promise<Map<string, ClusterProgress>>;
 }
 
 export interface TemplatesApi {
@@ -99,8 +113,18 @@ export interface ClusterVersionsApi {
   delete(id: string): Promise<boolean>;
 }
 
+/** The connection an API speaks over, for state kept per connection (the cluster watcher). */
+export interface ApiConnection {
+  /** The same for every client of the same settings; holds no credential in clear. */
+  readonly key: string;
+  readonly address: string;
+  /** `listener` runs once when the connection is closed. */
+  onClose(listener: () => void): () => void;
+}
+
 export interface FulfillmentApi {
   readonly generation: ApiGeneration;
+  readonly connection: ApiConnection;
   /** Whether the cluster controller keeps pushing spec changes (sizes) to the hub after READY. */
   readonly pushesChangesAfterReady: boolean;
   readonly clusters: ClustersApi;

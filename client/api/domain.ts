@@ -194,3 +194,23 @@ export interface ClusterVersionSpecInput {
   name?: string;
   labels?: Record<string, string>;
 }
+
+/**
+ * A cluster as a wait sees it: state, conditions, node sets and whether it is being
+ * deleted. Never its template parameters or pull secret: events and lists carry whole
+ * objects (the osac server sends `pull_secret` in clear in events), and what a wait keeps
+ * is only this. A Cluster is one too.
+ */
+export interface ClusterProgress {
+  id: string;
+  metadata: { deletionTime?: string };
+  spec: { nodeSets: Record<string, NodeSet> };
+  status: ClusterStatus;
+}
+
+/** One change of a cluster, from a Watch stream (no snapshot, no replay, no delivery guarantee). */
+export interface ClusterEvent {
+  type: "CREATED" | "UPDATED" | "DELETED";
+  /** CREATED: the new cluster; UPDATED: after the change; DELETED: as it was right before removal. */
+  cluster: ClusterProgress;
+}

@@ -5,7 +5,7 @@ import { timestampDate, type Any, type Timestamp } from "@bufbuild/protobuf/wkt"
 import { packParameter, unpackParameter } from "../anyValues";
 import { grpcCode, isNotFound } from "../errors";
 import type { ClusterChanges, HostTypeField, TemplateField } from "./api";
-import type { ClusterStateName, Condition, NodeSet, ObjectMeta, ParameterDefinition, TypedValue } from "./domain";
+import type { ClusterEvent, ClusterProgress, ClusterStateName, Condition, NodeSet, ObjectMeta, ParameterDefinition, TypedValue } from "./domain";
 
 const STATE_NAMES: Record<number, ClusterStateName> = {
   0: "UNSPECIFIED",
@@ -115,7 +115,7 @@ export async function adminOnly<T>(read: () => Promise<T>, absent: T): Promise<T
   }
 }
 
-export const nameFilter = (name: string) => `this.metadata.name == '${name.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+export const nameFilter = (name: string) => `this.metadata.name == ${celString(name)}`;
 
 /** Template fields and their mask paths: the same in both generations. */
 export const TEMPLATE_PATHS: Record<TemplateField, string> = {
@@ -195,4 +195,53 @@ export function parameterMessages(parameters: readonly ParameterDefinition[]) {
     type: p.typeUrl,
     ...(p.default ? { default: packedValues({ [p.name]: p.default }, "parameters")[p.name] } : {}),
   }));
+}
+
+const celString = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/** A List filter for these ids (CEL `in` over a literal list, which both servers translate to SQL). */
+export const idsFilter = (ids: readonly string[]) => `this.id in [${ids.map(celString).join(", ")}]`;
+
+/**
+ * A Watch filter for cluster events, of these clusters only when given: CEL over `event`
+ * with proto field names, the same on both generations' Event types.
+ */
+export const clusterEventsFilter = (ids: readonly string[] | undefined) =>
+  ids ? `has(event.cluster) && event.cluster.id in [${ids.map(celString).join(", ")}]` : "has(event.cluster)";
+
+/** Both generations number EventType alike; SIGNALED (private only) and UNSPECIFIED are not changes a wait can use. */
+export function clusterEventType(type: number): ClusterEvent["type"] | undefined {
+  return type === 1 ? "CREATED" : type === 2 ? "UPDATED" : type === 3 ? "DELETED" : undefined;
+}
+
+/** The most ids one List or one Watch filter names; more are split into several Lists. */
+export const MAX_IDS_PER_CALL = 1000;
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface ProgressMessage {
+  id: string;
+  metadata?: { deletionTimestamp?: Timestamp };
+  status?: { state: number; conditions: readonly ConditionMessage[]; apiUrl: string; consoleUrl: string };
+}
+
+/** What a wait keeps of a cluster message (event payload or List item): no parameters, no secrets. */
+export function clusterProgress(message: ProgressMessage, specNodeSets: Record<string, NodeSet>, statusNodeSets: Record<string, NodeSet>): ClusterProgress {
+  const deletionTime = isoTime(message.metadata?.deletionTimestamp);
+  return {
+    id: message.id,
+    metadata: deletionTime ? { deletionTime } : {},
+    spec: { nodeSets: specNodeSets },
+    status: {
+      state: stateName(message.status?.state),
+      conditions: conditions(message.status?.conditions),
+      apiUrl: message.status?.apiUrl ?? "",
+      consoleUrl: message.status?.consoleUrl ?? "",
+      nodeSets: statusNodeSets,
+    },
+  };
 }

@@ -27,7 +27,7 @@ interface Fixture {
 }
 
 async function fixture(label: string, provisioningDelayMs: number): Promise<Fixture> {
-  const sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs, deletionDelayMs: 50 });
+  const sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs, deletionDelayMs: 50 });
   const t = createTestPulumi(label);
   const env = {
     ...process.env,

@@ -17,7 +17,7 @@ describe("migration from the dynamic resources to the plugin's", () => {
 
   beforeAll(async () => {
     ensureFulfillmentPlugin();
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
     t = createTestPulumi("plugin-migration");
     env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)) };
   }, 120_000);

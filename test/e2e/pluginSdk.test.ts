@@ -16,7 +16,7 @@ describe("generated SDK on the provider plugin", () => {
 
   beforeAll(async () => {
     ensureFulfillmentPlugin();
-    sim = await startSimulator({ seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
     t = createTestPulumi("plugin-sdk");
   }, 120_000);
 

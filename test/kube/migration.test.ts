@@ -102,7 +102,7 @@ describe("moving a 0.1 hub stack to the @pulumi/kubernetes resources", () => {
   beforeAll(async () => {
     requireBuilt(["components/kube/objectProvider", "components/kube/tokenProvider", "components/kube/kubeconfigProvider", "resources/hubProvider"]);
     kube = await startLocalKube();
-    sim = await startSimulator({ seed: "catalog", hubOrders: new KubeHubOrders() });
+    sim = await startSimulator({ api: "innabox", seed: "catalog", hubOrders: new KubeHubOrders() });
     t = createTestPulumi("kube-migration");
   }, 180_000);
 

@@ -1,0 +1,243 @@
+// Cluster waits on Events.Watch, both generations, against the simulator over real gRPC:
+// the domain events (nothing of the payload beyond what a wait needs), the simulator's
+// stream faults, and waits that still complete when the stream drops mid-wait, when events
+// are lost (the reconcile List catches READY), when Watch is refused (one shared List), and
+// when the server restarts. Nothing sleeps: tests await simulator and watcher log lines.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ClusterEvent } from "../../client/api";
+import { closeAllClients } from "../../client/client";
+import { grpcCode } from "../../client/errors";
+import * as clusterProvider from "../../resources/clusterProvider";
+import type { ClusterOutputs } from "../../resources/clusterModel";
+import { clusterWatchers, configureClusterWatch } from "../../resources/clusterWatcher";
+import { startSimulator, type Simulator } from "../../simulator";
+import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
+import { logLines, type LogLines } from "../helpers/logLines";
+import { unreachableHubKubeconfig } from "../helpers/fixtures";
+import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
+import { RawClient } from "../helpers/grpcRaw";
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-watch-"));
+const savedHome = process.env.HOME;
+beforeAll(() => {
+  process.env.HOME = home;
+});
+afterAll(() => {
+  process.env.HOME = savedHome;
+  closeAllClients();
+  configureClusterWatch({});
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const PULL_SECRET = '{"auths":{"quay.io":{"auth":"d2F0Y2gtc2VjcmV0LTQ0"}}}';
+
+/** Events of one domain watch, awaited instead of slept for. */
+function collect(api: GenerationSimulator["api"]) {
+  const events: ClusterEvent[] = [];
+  const wakers = new Set<() => void>();
+  const controller = new AbortController();
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const ended = api.clusters
+    .watch(undefined, { onOpen: () => opened(), onEvent: (event) => (events.push(event), wakers.forEach((wake) => wake())) }, controller.signal)
+    .then(() => undefined, (error: unknown) => error);
+  return {
+    events,
+    open,
+    ended,
+    cancel: () => controller.abort(),
+    async until(match: (event: ClusterEvent) => boolean): Promise<ClusterEvent> {
+      for (;;) {
+        const found = events.find(match);
+        if (found) return found;
+        await new Promise<void>((resolve) => {
+          const wake = () => (wakers.delete(wake), resolve());
+          wakers.add(wake);
+        });
+      }
+    },
+  };
+}
+
+describe.each(GENERATIONS)("%s: domain cluster events and the simulator's stream faults", (generation) => {
+  let service: GenerationSimulator;
+  let simLog: LogLines;
+  beforeAll(async () => {
+    simLog = logLines();
+    // No controller pass: a cluster's only changes are the test's own.
+    service = await startGenerationSimulator(generation, { controllerDelayMs: 600_000, deletionDelayMs: 0, log: simLog.log });
+  });
+  afterAll(() => service.close());
+
+  const spec = () => ({
+    template: "sim_small",
+    templateParameters: {},
+    nodeSets: {},
+    ...(generation === "osac" ? { pullSecret: PULL_SECRET } : {}),
+  });
+
+  it("maps CREATED, UPDATED and DELETED to domain events that carry no payload beyond a wait's needs", async () => {
+    const watch = collect(service.api);
+    await watch.open;
+    const id = `ev-${generation}-1`;
+    await service.api.clusters.create({ id, metadata: { labels: { a: "1" } }, spec: spec() });
+    await service.api.clusters.update(id, { labels: { a: "2" } });
+    await service.api.clusters.delete(id);
+    const deleted = await watch.until((e) => e.type === "DELETED" && e.cluster.id === id);
+    const mine = watch.events.filter((e) => e.cluster.id === id).map((e) => e.type);
+    expect(mine[0]).toBe("CREATED");
+    expect(mine).toContain("UPDATED");
+    expect(mine.at(-1)).toBe("DELETED");
+    // DELETED carries the last state, with its deletion time.
+    expect(deleted.cluster.metadata.deletionTime).toBeDefined();
+    const text = JSON.stringify(watch.events);
+    expect(text).not.toContain("d2F0Y2gtc2VjcmV0LTQ0");
+    expect(text).not.toContain("templateParameters");
+    expect(Object.keys(deleted.cluster).sort()).toEqual(["id", "metadata", "spec", "status"]);
+    expect(Object.keys(deleted.cluster.spec)).toEqual(["nodeSets"]);
+    watch.cancel();
+    expect(await watch.ended).toBeUndefined();
+  });
+
+  it("loses events on request (logged) and drops every stream with UNAVAILABLE", async () => {
+    const watch = collect(service.api);
+    await watch.open;
+    const id = `ev-${generation}-2`;
+    service.sim.faults.loseEvents(1, { kind: "clusters" });
+    await service.api.clusters.create({ id, metadata: {}, spec: spec() });
+    await simLog.next(new RegExp(`events: lost OBJECT_CREATED of clusters ${id}`));
+    await service.api.clusters.update(id, { labels: { b: "1" } });
+    await watch.until((e) => e.type === "UPDATED" && e.cluster.id === id);
+    expect(watch.events.filter((e) => e.cluster.id === id).map((e) => e.type)).toEqual(["UPDATED"]);
+    expect(service.sim.faults.dropWatchStreams()).toBeGreaterThanOrEqual(1);
+    expect(grpcCode(await watch.ended)).toBe(grpc.status.UNAVAILABLE);
+    await service.api.clusters.delete(id);
+  });
+});
+
+interface Fixture {
+  sim: Simulator;
+  simLog: LogLines;
+  watchLog: LogLines;
+  connection: Record<string, unknown>;
+}
+
+const watcher = () => [...clusterWatchers().values()][0];
+const publicGet = (generation: string) => (generation === "osac" ? "/osac.public.v1.Clusters/Get" : "/fulfillment.v1.Clusters/Get");
+
+async function fixture(generation: "innabox" | "osac", options: { clientToken?: boolean } = {}): Promise<Fixture & { close(): Promise<void> }> {
+  const simLog = logLines();
+  const timings = { controllerDelayMs: 10, provisioningDelayMs: 600, deletionDelayMs: 10, log: simLog.log };
+  if (generation === "osac") {
+    const service = await startGenerationSimulator("osac", timings);
+    await service.api.hubs.create({ id: "hub", metadata: { name: "", labels: {}, finalizers: [] }, kubeconfig: unreachableHubKubeconfig("x"), namespace: "orders" });
+    return { sim: service.sim, simLog, watchLog: logLines(), connection: { address: service.sim.address, plaintext: true, token: service.adminToken }, close: () => service.close() };
+  }
+  const sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", ...timings, ...(options.clientToken ? { auth: { clientTokens: ["client-7b1e9f"], adminTokens: ["admin-2c8d4a"] } } : {}) });
+  const raw = new RawClient(sim.address, options.clientToken ? { token: "admin-2c8d4a" } : {});
+  await raw.call(Hubs.method.create, { object: { id: "hub", kubeconfig: Buffer.from(unreachableHubKubeconfig("x")), namespace: "orders" } });
+  raw.close();
+  return {
+    sim,
+    simLog,
+    watchLog: logLines(),
+    connection: { address: sim.address, plaintext: true, ...(options.clientToken ? { token: "client-7b1e9f" } : {}) },
+    close: () => sim.stop(),
+  };
+}
+
+describe.each(GENERATIONS)("%s: cluster waits on the shared watcher", (generation) => {
+  let f: Fixture & { close(): Promise<void> };
+  beforeEach(async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    f = await fixture(generation);
+    // A reconcile far beyond any wait here, unless a test asks for a quick one.
+    configureClusterWatch({ reconcileIntervalMs: 600_000, log: f.watchLog.log });
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    closeAllClients();
+    await f.close();
+  });
+
+  const create = (extra: Record<string, unknown> = {}) => clusterProvider.create({ template: "sim_small", connection: f.connection, timeouts: { create: "60s" }, ...extra });
+
+  it("follows one stream: READY without a Get per cluster while waiting", async () => {
+    const before = f.sim.calls();
+    const created = await Promise.all([create({ name: "a" }), create({ name: "b" }), create({ name: "c" })]);
+    for (const c of created) expect((c.outs as ClusterOutputs).state).toBe("READY");
+    expect(f.watchLog.count(/subscribed to Events.Watch/)).toBeGreaterThanOrEqual(1);
+    expect(f.watchLog.count(/refused|dropped/)).toBe(0);
+    const after = f.sim.calls();
+    const gets = (after[publicGet(generation)] ?? 0) - (before[publicGet(generation)] ?? 0);
+    // One Get per cluster settles READY (and toOutputs needs the whole cluster); none while waiting.
+    expect(gets).toBeLessThanOrEqual(3);
+    await Promise.all(created.map((c) => clusterProvider.delete(c.id, c.outs as ClusterOutputs)));
+  });
+
+  it("completes when the stream drops mid-wait: reconnects and reconciles at once", async () => {
+    const pending = create({ name: "drop" });
+    await f.watchLog.next(/subscribed to Events.Watch for 1 cluster/);
+    await f.simLog.next(/: PROGRESSING$/);
+    expect(f.sim.faults.dropWatchStreams()).toBeGreaterThanOrEqual(1);
+    const created = await pending;
+    expect((created.outs as ClusterOutputs).state).toBe("READY");
+    expect(f.watchLog.count(/the stream dropped .*UNAVAILABLE/)).toBeGreaterThanOrEqual(1);
+    await f.watchLog.next(/subscribed to Events.Watch for \d+ cluster\(s\) again; reconciling/);
+    await clusterProvider.delete(created.id, created.outs as ClusterOutputs);
+  });
+
+  it("completes when every cluster event is lost: the reconcile List catches READY", async () => {
+    closeAllClients();
+    configureClusterWatch({ reconcileIntervalMs: 300, log: f.watchLog.log });
+    f.sim.faults.loseEvents(Number.POSITIVE_INFINITY, { kind: "clusters" });
+    const before = f.sim.calls();
+    const created = await create({ name: "lost" });
+    f.sim.faults.loseEvents(0);
+    // Seen by the reconcile, settled by one Get: the wait itself never polled.
+    expect((f.sim.calls()[publicGet(generation)] ?? 0) - (before[publicGet(generation)] ?? 0)).toBe(1);
+    expect((created.outs as ClusterOutputs).state).toBe("READY");
+    expect(f.simLog.count(/events: lost OBJECT_UPDATED of clusters/)).toBeGreaterThanOrEqual(1);
+    expect(f.watchLog.count(/subscribed to Events.Watch/)).toBeGreaterThanOrEqual(1);
+    expect(f.watchLog.count(/refused|dropped/)).toBe(0);
+    await clusterProvider.delete(created.id, created.outs as ClusterOutputs);
+  });
+
+  it("completes when the server restarts mid-wait", async () => {
+    const pending = create({ name: "restart" });
+    await f.watchLog.next(/subscribed to Events.Watch for 1 cluster/);
+    await f.simLog.next(/: PROGRESSING$/);
+    await f.sim.restart();
+    const created = await pending;
+    expect((created.outs as ClusterOutputs).state).toBe("READY");
+    await f.watchLog.next(/again; reconciling/);
+    await clusterProvider.delete(created.id, created.outs as ClusterOutputs);
+  });
+
+  it("falls back to one shared List when Watch is refused", async () => {
+    if (generation === "osac") f.sim.faults.failMethod("osac.public.v1.Events/Watch", 1, grpc.status.UNIMPLEMENTED, "unknown method Watch");
+    else {
+      // The innabox deployment's policy: only admins may watch; a client token is refused.
+      await f.close();
+      f = await fixture("innabox", { clientToken: true });
+      configureClusterWatch({ reconcileIntervalMs: 600_000, log: f.watchLog.log });
+    }
+    const before = f.sim.calls();
+    const created = await Promise.all([create({ name: "p1" }), create({ name: "p2" }), create({ name: "p3" }), create({ name: "p4" })]);
+    for (const c of created) expect((c.outs as ClusterOutputs).state).toBe("READY");
+    expect(watcher().mode).toBe("polling");
+    expect(f.watchLog.count(generation === "osac" ? /Events.Watch refused \(.*UNIMPLEMENTED/ : /Events.Watch refused \(.*PERMISSION_DENIED/)).toBe(1);
+    const after = f.sim.calls();
+    const delta = (suffix: string) => Object.entries(after).filter(([p]) => p.endsWith(suffix)).reduce((n, [p, v]) => n + v - (before[p] ?? 0), 0);
+    // 4 clusters for ~600 ms of provisioning: a poller each would have sent several Gets per cluster.
+    expect(delta(publicGet(generation))).toBeLessThanOrEqual(4);
+    expect(delta("Clusters/List")).toBeGreaterThanOrEqual(1);
+    // Deletion waits share the poller too.
+    await Promise.all(created.map((c) => clusterProvider.delete(c.id, c.outs as ClusterOutputs)));
+    expect(f.sim.snapshot().clusters).toEqual([]);
+  });
+});
