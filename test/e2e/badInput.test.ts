@@ -199,7 +199,8 @@ describe.each(GENERATIONS)("bad input the catalogue judges (%s generation)", (ge
       expect(error).toContain(
         `${h.service.sim.address} speaks the osac generation (osac.public.v1), which requires a JWT on every call, and no token is configured; it trusts tokens from ${h.service.sim.issuer!.url}. `,
       );
-      expect(error).toContain("Set a token or a token script that prints one");
+      expect(error).toContain("Set OAuth client credentials (connection.clientId / connection.clientSecret");
+      expect(error).toContain("or a token or a token script that prints one");
     }, 60_000);
   }
 });
@@ -218,7 +219,7 @@ describe("bad input the client finds on its own (generation-independent; osac)",
     [
       "a misspelt connection setting",
       { template: "sim_small", connection: { adress: "127.0.0.1:1", token: SECRET_IN_INPUT } as never },
-      "connection: unknown setting 'adress'; valid settings are address, token, tokenScript, insecure, plaintext, caFile, caPem, deadlineSeconds, api",
+      "connection: unknown setting 'adress'; valid settings are address, token, tokenScript, clientId, clientSecret, issuer, scopes, insecure, plaintext, caFile, caPem, deadlineSeconds, api",
     ],
     ["a token with its scheme", { template: "sim_small", connection: { token: `Bearer ${SECRET_IN_INPUT}` } }, "connection.token: give the token alone, without the 'Bearer ' prefix"],
   ];
