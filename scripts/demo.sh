@@ -97,7 +97,12 @@ say "The same service from Pulumi YAML (examples/yaml, on the provider plugin pu
 (
   cd "$ROOT/examples/yaml"
   pulumi stack select --create dev >/dev/null
-  if [[ -n "${DEMO_HUB_KUBECONFIG:-}" ]]; then pulumi config set --secret hubKubeconfig -- "$(cat "$DEMO_HUB_KUBECONFIG")"; fi
+  if [[ -n "${DEMO_HUB_KUBECONFIG:-}" ]]; then
+    # The local API server is a real hub: its orders go where examples/multi-cluster's first
+    # HubBootstrap made a namespace and installed the ClusterOrder CRD.
+    pulumi config set --secret hubKubeconfig -- "$(cat "$DEMO_HUB_KUBECONFIG")"
+    pulumi config set hubNamespace orders-1
+  fi
   pulumi up --yes --parallel 32
   pulumi refresh --yes --expect-no-changes --skip-preview
 )
