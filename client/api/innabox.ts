@@ -13,10 +13,10 @@ import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { Events } from "../../proto/gen/events/v1/events_service_pb";
 import type { Hub as HubMessage } from "../../proto/gen/private/v1/hub_type_pb";
 import type { FulfillmentClient } from "../client";
-import type { ClusterCreate, ClusterWatchHandlers, FulfillmentApi, HubField } from "./api";
+import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
 import type { Cluster, ClusterProgress, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
-import { clusterReadCalls, objectCalls } from "./objectCalls";
-import { chunks, clusterEventType, clusterEventsFilter, clusterProgress, clusterUpdate, conditions, HOST_TYPE_PATHS, idsFilter, MAX_IDS_PER_CALL, objectMeta, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
+import { clusterReadCalls, clusterWatchCalls, objectCalls } from "./objectCalls";
+import { clusterProgress, clusterUpdate, conditions, HOST_TYPE_PATHS, objectMeta, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
 
 function nodeSets(map: Record<string, { hostClass: string; size: number }> | undefined): Record<string, NodeSet> {
   const out: Record<string, NodeSet> = {};
@@ -49,31 +49,6 @@ function cluster(message: ClusterMessage): Cluster {
 /** A cluster message as a wait sees it (event payload or List item): its parameters and pull secret are left behind. */
 const progress = (message: ClusterMessage): ClusterProgress => clusterProgress(message, nodeSets(message.spec?.nodeSets), nodeSets(message.status?.nodeSets));
 
-function watchClusters(client: FulfillmentClient, ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void> {
-  return client.stream(
-    Events.method.watch,
-    { filter: clusterEventsFilter(ids && ids.length <= MAX_IDS_PER_CALL ? ids : undefined) },
-    {
-      onOpen: handlers.onOpen,
-      onMessage: (response) => {
-        const event = response.event;
-        const type = clusterEventType(event?.type ?? 0);
-        // Only the fields a wait needs leave this function; the payload itself is dropped here.
-        if (type && event?.payload.case === "cluster") handlers.onEvent({ type, cluster: progress(event.payload.value) });
-      },
-    },
-    { signal },
-  );
-}
-
-async function progressOf(client: FulfillmentClient, ids: readonly string[]): Promise<Map<string, ClusterProgress>> {
-  const found = new Map<string, ClusterProgress>();
-  for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
-    const response = await client.call(Clusters.method.list, { filter: idsFilter(part), limit: part.length });
-    for (const item of response.items) found.set(item.id, progress(item));
-  }
-  return found;
-}
 
 function template(message: TemplateMessage): ClusterTemplate {
   return {
@@ -150,8 +125,7 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
         const response = await client.call(Clusters.method.update, { object, updateMask: { paths } }, { objectId: id });
         return response.object ? cluster(response.object) : undefined;
       },
-      watch: (ids, handlers, signal) => watchClusters(client, ids, handlers, signal),
-      progressOf: (ids) => progressOf(client, ids),
+      ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress),
     },
     templates: objectCalls(client, { read: ClusterTemplates.method, write: ClusterTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
     hostTypes: objectCalls(client, { read: HostClasses.method, write: HostClasses.method, toDomain: hostType, toWire: hostClassMessage, paths: HOST_TYPE_PATHS }),

@@ -2,9 +2,11 @@
 // Create, Update with a mask and Delete over `object` / `items`. An adapter names the
 // methods, the message mapping and the mask paths; this is the one place they are called.
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
-import type { UnaryMethod } from "../../proto/grpc";
+import type { ServerStreamingMethod, UnaryMethod } from "../../proto/grpc";
+import type { ClusterWatchHandlers } from "./api";
+import type { ClusterProgress } from "./domain";
 import type { FulfillmentClient } from "../client";
-import { adminOnly, deleted, nameFilter, orUndefined } from "./mapping";
+import { adminOnly, chunks, clusterEventType, clusterEventsFilter, deleted, idsFilter, MAX_IDS_PER_CALL, nameFilter, orUndefined } from "./mapping";
 
 /** The standard methods of one object service. */
 export interface ObjectMethods {
@@ -72,5 +74,45 @@ export function clusterReadCalls<W, D>(client: FulfillmentClient, methods: { pub
     delete: (id: string) => deleted(() => call(methods.public.delete, id)),
     kubeconfig: async (id: string) => (await call<{ kubeconfig: string }>(methods.public.getKubeconfig, id)).kubeconfig,
     password: async (id: string) => (await call<{ password: string }>(methods.public.getPassword, id)).password,
+  };
+}
+
+interface ClusterEventMessage {
+  event?: { type: number; payload: { case: string | undefined; value?: unknown } };
+}
+
+/**
+ * What cluster waits ask of either generation: its Events.Watch stream and a List by ids,
+ * each mapped to ClusterProgress, so only the fields a wait needs leave the adapter.
+ */
+export function clusterWatchCalls<W extends { id: string }>(
+  client: FulfillmentClient,
+  methods: { watch: ServerStreamingMethod; list: UnaryMethod },
+  progress: (message: W) => ClusterProgress,
+) {
+  return {
+    watch: (ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void> =>
+      client.stream(
+        methods.watch,
+        request({ filter: clusterEventsFilter(ids && ids.length <= MAX_IDS_PER_CALL ? ids : undefined) }),
+        {
+          onOpen: handlers.onOpen,
+          onMessage: (response) => {
+            const event = (response as unknown as ClusterEventMessage).event;
+            const type = clusterEventType(event?.type ?? 0);
+            // The payload itself is dropped here.
+            if (type && event?.payload.case === "cluster") handlers.onEvent({ type, cluster: progress(event.payload.value as W) });
+          },
+        },
+        { signal },
+      ),
+    progressOf: async (ids: readonly string[]): Promise<Map<string, ClusterProgress>> => {
+      const found = new Map<string, ClusterProgress>();
+      for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
+        const response = (await client.call(methods.list, request({ filter: idsFilter(part), limit: part.length }))) as unknown as { items: W[] };
+        for (const item of response.items) found.set(item.id, progress(item));
+      }
+      return found;
+    },
   };
 }

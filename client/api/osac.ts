@@ -27,10 +27,10 @@ import type { Hub as HubMessage } from "../../proto/gen/osac/private/v1/hub_type
 import type { FulfillmentClient } from "../client";
 import { osacProjects } from "./osacProjects";
 import { osacClusterVersions } from "./osacClusterVersions";
-import type { ClusterCreate, ClusterWatchHandlers, FulfillmentApi, HubField } from "./api";
+import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
 import type { Cluster, ClusterCatalogItem, ClusterProgress, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
-import { clusterReadCalls, objectCalls } from "./objectCalls";
-import { adminOnly, chunks, clusterEventType, clusterEventsFilter, clusterProgress, clusterUpdate, conditions, deleted, HOST_TYPE_PATHS, idsFilter, MAX_IDS_PER_CALL, nameFilter, objectMeta, orUndefined, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
+import { clusterReadCalls, clusterWatchCalls, objectCalls } from "./objectCalls";
+import { adminOnly, clusterProgress, clusterUpdate, conditions, deleted, HOST_TYPE_PATHS, nameFilter, objectMeta, orUndefined, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
 
 /** What the server returns instead of a cluster's pull secret. */
 export const REDACTED_PULL_SECRET = "***";
@@ -83,31 +83,6 @@ function cluster(message: ClusterMessage): Cluster {
 /** A cluster message as a wait sees it (event payload or List item): its parameters and pull secret are left behind. */
 const progress = (message: ClusterMessage): ClusterProgress => clusterProgress(message, nodeSets(message.spec?.nodeSets), nodeSets(message.status?.nodeSets));
 
-function watchClusters(client: FulfillmentClient, ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void> {
-  return client.stream(
-    Events.method.watch,
-    { filter: clusterEventsFilter(ids && ids.length <= MAX_IDS_PER_CALL ? ids : undefined) },
-    {
-      onOpen: handlers.onOpen,
-      onMessage: (response) => {
-        const event = response.event;
-        const type = clusterEventType(event?.type ?? 0);
-        // Only the fields a wait needs leave this function; the payload itself is dropped here.
-        if (type && event?.payload.case === "cluster") handlers.onEvent({ type, cluster: progress(event.payload.value) });
-      },
-    },
-    { signal },
-  );
-}
-
-async function progressOf(client: FulfillmentClient, ids: readonly string[]): Promise<Map<string, ClusterProgress>> {
-  const found = new Map<string, ClusterProgress>();
-  for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
-    const response = await client.call(Clusters.method.list, { filter: idsFilter(part), limit: part.length });
-    for (const item of response.items) found.set(item.id, progress(item));
-  }
-  return found;
-}
 
 function template(message: TemplateMessage | PrivateTemplateMessage): ClusterTemplate {
   const out: ClusterTemplate = {
@@ -242,8 +217,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
         const response = await client.call(Clusters.method.update, { object, updateMask: { paths }, lock: locked }, { objectId: id });
         return response.object ? cluster(response.object) : undefined;
       },
-      watch: (ids, handlers, signal) => watchClusters(client, ids, handlers, signal),
-      progressOf: (ids) => progressOf(client, ids),
+      ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress),
     },
     templates: objectCalls(client, { read: ClusterTemplates.method, write: PrivateTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
     hostTypes: objectCalls(client, { read: HostTypes.method, write: PrivateHostTypes.method, toDomain: hostType, toWire: hostTypeMessage, paths: HOST_TYPE_PATHS }),
