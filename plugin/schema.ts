@@ -37,6 +37,8 @@ const CONNECTION = ref(
 );
 const NAME = str("A DNS label naming the object (not unique on the service).");
 const LABELS = stringMap("Labels of the object, e.g. `team: platform`.");
+const objectProject = (what: string) =>
+  str(`osac: the project of the ${what}'s tenant (empty or left out: its default project). Changing it replaces the ${what}; an innabox server refuses it.`, { replaceOnChanges: true });
 
 const CLUSTER_INPUTS: Record<string, Property> = {
   template: str("Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster.", { replaceOnChanges: true }),
@@ -82,6 +84,7 @@ const TEMPLATE_INPUTS: Record<string, Property> = {
   nodeSets: mapOf("TemplateNodeSet", "Default node sets of clusters of this template."),
   name: NAME,
   labels: LABELS,
+  project: objectProject("template"),
   connection: CONNECTION,
 };
 
@@ -91,6 +94,7 @@ const HOST_CLASS_INPUTS: Record<string, Property> = {
   description: str("Markdown."),
   name: NAME,
   labels: LABELS,
+  project: objectProject("host class"),
   connection: CONNECTION,
 };
 
@@ -100,6 +104,7 @@ const HUB_INPUTS: Record<string, Property> = {
   namespace: str("Namespace in the hub where the service creates ClusterOrder objects."),
   name: NAME,
   labels: LABELS,
+  project: objectProject("hub"),
   connection: ref("Connection", "Hubs live in the admin API: the token must be an admin's. Kept secret.", { secret: true }),
 };
 

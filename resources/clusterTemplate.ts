@@ -32,6 +32,8 @@ export interface ClusterTemplateArgs {
   nodeSets: pulumi.Input<Record<string, pulumi.Input<TemplateNodeSetArgs>>>;
   name?: pulumi.Input<string>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** osac: the project of the template's tenant (empty or left out: its default project). Changing it replaces the template; an innabox server refuses it. */
+  project?: pulumi.Input<string>;
   /** Writing templates takes an admin token. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -45,6 +47,7 @@ export class ClusterTemplate extends pulumi.dynamic.Resource {
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly parameters: pulumi.Output<TemplateParameterArgs[] | undefined>;
   declare readonly nodeSets: pulumi.Output<Record<string, { hostType?: string; hostClass?: string; size: number }>>;
+  declare readonly project: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ClusterTemplateArgs, opts?: pulumi.CustomResourceOptions) {
     const { props, options } = resourceArguments(args, opts, { secretInputs: ["connection"], secretOutputs: ["connection"] });

@@ -10,6 +10,7 @@ import { isAlreadyExists } from "../client/errors";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
 import { recordPlannedTemplate } from "./plannedTemplates";
 import { hostTypeOf } from "./clusterModel";
+import { adoptionProjectProblem, projectGenerationFailures, projectSchema, projectView, sameProject } from "./objectProject";
 import { checkFailure, compact, connectionSchema, containsUnknown, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 const parameterSchema = z.strictObject({
@@ -49,6 +50,8 @@ export const templateInputsSchema = z.object({
   ),
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
+  /** osac: the project of the template's tenant (empty: its default project); immutable. */
+  project: projectSchema,
   connection: connectionSchema,
   /** Set from the `import` resource option: take over the existing object. */
   adoptId: z.string().min(1).optional(),
@@ -66,7 +69,7 @@ function parseTemplateInputs(news: unknown): TemplateInputs {
 function toMessage(inputs: TemplateInputs) {
   const template: ClusterTemplate = {
     id: inputs.templateId,
-    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [] },
+    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [], ...(inputs.project ? { project: inputs.project } : {}) },
     title: inputs.title,
     description: inputs.description ?? "",
     parameters: (inputs.parameters ?? []).map((p, i) => {
@@ -115,6 +118,7 @@ function toView(template: ClusterTemplate, previous: Partial<TemplateInputs>): T
     nodeSets,
     name: template.metadata.name || undefined,
     labels: Object.keys(template.metadata.labels).length ? { ...template.metadata.labels } : undefined,
+    project: projectView(previous.project, template.metadata.project),
     connection: previous.connection,
     adoptId: previous.adoptId,
   });
@@ -167,7 +171,10 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
     const reason = (error as Error).message;
     return { inputs: news, failures: [checkFailure(reason.startsWith("parameters") ? reason : `parameters: ${reason}`)] };
   }
-  if (!failures.length) rememberForClusters(value);
+  if (failures.length) return { inputs: news, failures };
+  const generationFailures = await projectGenerationFailures(value, "cluster templates", "fulfillment.v1");
+  if (generationFailures.length) return { inputs: news, failures: generationFailures };
+  rememberForClusters(value);
   return { inputs: news, failures };
 }
 
@@ -182,7 +189,7 @@ function rememberForClusters(inputs: TemplateInputs): void {
 }
 
 export async function diff(_id: string, olds: TemplateInputs, news: TemplateInputs): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = news.templateId !== olds.templateId ? ["templateId"] : [];
+  const replaces = [...(news.templateId !== olds.templateId ? ["templateId"] : []), ...(!sameProject(news.project, olds.project) ? ["project"] : [])];
   const changes = replaces.length > 0 || changedPaths(olds, news).length > 0 || !sameJson(news.connection ?? {}, olds.connection ?? {});
   return { changes, replaces, deleteBeforeReplace: true };
 }
@@ -193,6 +200,8 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     if (inputs.adoptId !== inputs.templateId) throw new Error(`import: the template id to adopt ('${inputs.adoptId}') must equal templateId ('${inputs.templateId}')`);
     const current = await read(inputs.templateId, inputs);
     if (!current.id) throw new Error(`cannot adopt cluster template '${inputs.templateId}': the service has no template with that id`);
+    const projectProblem = adoptionProjectProblem("cluster template", inputs.templateId, inputs.project, (current.props as TemplateInputs).project);
+    if (projectProblem) throw new Error(projectProblem);
     progress("template", inputs.templateId, "adopting the existing template");
     return { id: inputs.templateId, outs: (await update(inputs.templateId, current.props as TemplateInputs, news)).outs };
   }

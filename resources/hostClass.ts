@@ -10,6 +10,8 @@ export interface HostClassArgs {
   description?: pulumi.Input<string>;
   name?: pulumi.Input<string>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** osac: the project of the host class's tenant (empty or left out: its default project). Changing it replaces the host class; an innabox server refuses it. */
+  project?: pulumi.Input<string>;
   /** Writing host classes takes an admin token. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -23,6 +25,7 @@ export class HostClass extends pulumi.dynamic.Resource {
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly name: pulumi.Output<string | undefined>;
   declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly project: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: HostClassArgs, opts?: pulumi.CustomResourceOptions) {
     const { props, options } = resourceArguments(args, opts, { secretInputs: ["connection"], secretOutputs: ["connection"] });
@@ -32,7 +35,7 @@ export class HostClass extends pulumi.dynamic.Resource {
   /** Looks up a host class by id without managing it. */
   static get(name: string, id: pulumi.Input<string>, args?: { connection?: pulumi.Input<ConnectionArgs> }, opts?: pulumi.CustomResourceOptions): HostClass {
     // The engine resolves only the properties named here: list every output so a lookup has them all.
-    const outputs = { hostClassId: undefined, title: undefined, description: undefined, name: undefined, labels: undefined };
+    const outputs = { hostClassId: undefined, title: undefined, description: undefined, name: undefined, labels: undefined, project: undefined };
     return new HostClass(name, { ...outputs, ...(args ?? {}) } as unknown as HostClassArgs, { ...opts, id });
   }
 }

@@ -7,6 +7,7 @@ import type { HostType } from "../client/api";
 import type { HostTypeField } from "../client/api/api";
 import { isAlreadyExists } from "../client/errors";
 import { apiForInputs } from "../toolkit/connect";
+import { adoptionProjectProblem, projectGenerationFailures, projectSchema, projectView, sameProject } from "./objectProject";
 import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 export const hostClassInputsSchema = z.object({
@@ -18,6 +19,8 @@ export const hostClassInputsSchema = z.object({
   description: z.string({ message: "the description is Markdown text" }).optional(),
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
+  /** osac: the project of the host type's tenant (empty: its default project); immutable. */
+  project: projectSchema,
   connection: connectionSchema,
   /** Set from the `import` resource option: take over the existing object. */
   adoptId: z.string().min(1).optional(),
@@ -27,7 +30,7 @@ export type HostClassInputs = z.infer<typeof hostClassInputsSchema>;
 function toHostType(inputs: HostClassInputs): HostType {
   return {
     id: inputs.hostClassId,
-    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [] },
+    metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [], ...(inputs.project ? { project: inputs.project } : {}) },
     title: inputs.title,
     description: inputs.description ?? "",
   };
@@ -41,6 +44,7 @@ function toView(hostClass: HostType, previous: Partial<HostClassInputs>): HostCl
     description: hostClass.description || (previous.description === "" ? "" : undefined),
     name: hostClass.metadata.name || undefined,
     labels: Object.keys(hostClass.metadata.labels).length ? { ...hostClass.metadata.labels } : undefined,
+    project: projectView(previous.project, hostClass.metadata.project),
     connection: previous.connection,
     adoptId: previous.adoptId,
   });
@@ -57,12 +61,13 @@ export function changedPaths(olds: Partial<HostClassInputs>, news: HostClassInpu
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const { failures } = validateInputs(hostClassInputsSchema, news);
-  return { inputs: news, failures };
+  const { value, failures } = validateInputs(hostClassInputsSchema, news);
+  if (!value) return { inputs: news, failures };
+  return { inputs: news, failures: await projectGenerationFailures(value, "host classes", "fulfillment.v1") };
 }
 
 export async function diff(_id: string, olds: HostClassInputs, news: HostClassInputs): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = news.hostClassId !== olds.hostClassId ? ["hostClassId"] : [];
+  const replaces = [...(news.hostClassId !== olds.hostClassId ? ["hostClassId"] : []), ...(!sameProject(news.project, olds.project) ? ["project"] : [])];
   const changes = replaces.length > 0 || changedPaths(olds, news).length > 0 || !sameJson(news.connection ?? {}, olds.connection ?? {});
   return { changes, replaces, deleteBeforeReplace: true };
 }
@@ -75,6 +80,8 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     }
     const current = await read(inputs.hostClassId, inputs);
     if (!current.id) throw new Error(`cannot adopt host class '${inputs.hostClassId}': the service has no host class with that id`);
+    const projectProblem = adoptionProjectProblem("host class", inputs.hostClassId, inputs.project, (current.props as HostClassInputs).project);
+    if (projectProblem) throw new Error(projectProblem);
     progress("host class", inputs.hostClassId, "adopting the existing host class");
     return { id: inputs.hostClassId, outs: (await update(inputs.hostClassId, current.props as HostClassInputs, news)).outs };
   }

@@ -11,6 +11,8 @@ export interface HubArgs {
   namespace: pulumi.Input<string>;
   name?: pulumi.Input<string>;
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** osac: the project of the hub's tenant (empty or left out: its default project). Changing it replaces the hub; an innabox server refuses it. */
+  project?: pulumi.Input<string>;
   /** Hubs live in the admin API: the token must be an admin's. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -24,6 +26,7 @@ export class Hub extends pulumi.dynamic.Resource {
   declare readonly namespace: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string | undefined>;
   declare readonly labels: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly project: pulumi.Output<string | undefined>;
   declare readonly creationTimestamp: pulumi.Output<string>;
 
   constructor(name: string, args: HubArgs, opts?: pulumi.CustomResourceOptions) {

@@ -7,6 +7,7 @@ import type { Hub } from "../client/api";
 import type { HubField } from "../client/api/api";
 import { isAlreadyExists } from "../client/errors";
 import { apiForInputs } from "../toolkit/connect";
+import { adoptionProjectProblem, projectGenerationFailures, projectSchema, projectView, sameProject } from "./objectProject";
 import { compact, connectionSchema, dnsLabelSchema, labelsSchema, progress, sameJson, parseInputs, validateInputs } from "../toolkit/common";
 
 const kubeconfigSchema = z
@@ -41,6 +42,8 @@ export const hubInputsSchema = z.object({
   namespace: dnsLabelSchema,
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
+  /** osac: the project of the hub's tenant (empty: its default project); immutable. */
+  project: projectSchema,
   connection: connectionSchema,
   /** Set from the `import` resource option: take over the existing object. */
   adoptId: z.string().min(1).optional(),
@@ -58,21 +61,24 @@ function toOutputs(inputs: HubInputs, hub: Hub): HubOutputs {
     namespace: hub.namespace,
     name: hub.metadata.name || undefined,
     labels: Object.keys(hub.metadata.labels).length ? { ...hub.metadata.labels } : undefined,
+    project: projectView(inputs.project, hub.metadata.project),
     creationTimestamp: hub.metadata.creationTime ? hub.metadata.creationTime.replace(/\.\d{3}Z$/, ".000Z") : "",
   });
 }
 
 function toHub(inputs: HubInputs): Hub {
-  return { id: inputs.hubId, metadata: { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [] }, kubeconfig: inputs.kubeconfig, namespace: inputs.namespace };
+  const metadata = { name: inputs.name ?? "", labels: inputs.labels ?? {}, finalizers: [], ...(inputs.project ? { project: inputs.project } : {}) };
+  return { id: inputs.hubId, metadata, kubeconfig: inputs.kubeconfig, namespace: inputs.namespace };
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const { failures } = validateInputs(hubInputsSchema, news);
-  return { inputs: news, failures };
+  const { value, failures } = validateInputs(hubInputsSchema, news);
+  if (!value) return { inputs: news, failures };
+  return { inputs: news, failures: await projectGenerationFailures(value, "hubs", "private.v1") };
 }
 
 export async function diff(_id: string, olds: HubOutputs, news: HubInputs): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = news.hubId !== olds.hubId ? ["hubId"] : [];
+  const replaces = [...(news.hubId !== olds.hubId ? ["hubId"] : []), ...(!sameProject(news.project, olds.project) ? ["project"] : [])];
   const changed =
     replaces.length > 0 ||
     news.kubeconfig !== olds.kubeconfig ||
@@ -89,6 +95,8 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
     if (inputs.adoptId !== inputs.hubId) throw new Error(`import: the hub id to adopt ('${inputs.adoptId}') must equal hubId ('${inputs.hubId}')`);
     const current = await read(inputs.hubId, inputs);
     if (!current.id) throw new Error(`cannot adopt hub '${inputs.hubId}': no hub with that id is registered`);
+    const projectProblem = adoptionProjectProblem("hub", inputs.hubId, inputs.project, (current.props as HubOutputs).project);
+    if (projectProblem) throw new Error(projectProblem);
     progress("hub", inputs.hubId, "adopting the registered hub");
     return { id: inputs.hubId, outs: (await update(inputs.hubId, current.props as HubOutputs, news)).outs };
   }

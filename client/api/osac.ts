@@ -104,10 +104,17 @@ function template(message: TemplateMessage | PrivateTemplateMessage): ClusterTem
   return out;
 }
 
+/** Metadata a write sends: `project` only when set (empty is the tenant's default; immutable after create, and not in any update mask). */
+const writtenMetadata = (m: { name: string; labels: Record<string, string>; project?: string }) => ({
+  name: m.name,
+  labels: m.labels,
+  ...(m.project ? { project: m.project } : {}),
+});
+
 function templateMessage(t: ClusterTemplate) {
   return {
     id: t.id,
-    metadata: { name: t.metadata.name, labels: t.metadata.labels, ...(t.metadata.project ? { project: t.metadata.project } : {}) },
+    metadata: writtenMetadata(t.metadata),
     title: t.title,
     description: t.description,
     parameters: parameterMessages(t.parameters),
@@ -122,7 +129,7 @@ const hostType = (message: HostTypeMessage | PrivateHostTypeMessage): HostType =
   description: message.description,
 });
 
-const hostTypeMessage = (h: HostType) => ({ id: h.id, metadata: { name: h.metadata.name, labels: h.metadata.labels }, title: h.title, description: h.description });
+const hostTypeMessage = (h: HostType) => ({ id: h.id, metadata: writtenMetadata(h.metadata), title: h.title, description: h.description });
 
 const hub = (message: HubMessage): Hub => ({
   id: message.id,
@@ -133,7 +140,7 @@ const hub = (message: HubMessage): Hub => ({
 
 const hubMessage = (h: Hub) => ({
   id: h.id,
-  metadata: { name: h.metadata.name, labels: h.metadata.labels },
+  metadata: writtenMetadata(h.metadata),
   spec: { kubeconfig: Buffer.from(h.kubeconfig, "utf8"), namespace: h.namespace },
 });
 
@@ -155,7 +162,7 @@ const catalogItem = (message: CatalogItemMessage | PrivateCatalogItemMessage): C
 
 const catalogItemMessage = (item: ClusterCatalogItem) => ({
   id: item.id,
-  metadata: { name: item.metadata.name, labels: item.metadata.labels, ...(item.metadata.project ? { project: item.metadata.project } : {}) },
+  metadata: writtenMetadata(item.metadata),
   title: item.title,
   description: item.description,
   template: item.template,

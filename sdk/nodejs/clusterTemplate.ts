@@ -61,6 +61,10 @@ export class ClusterTemplate extends pulumi.CustomResource {
      */
     declare public readonly parameters: pulumi.Output<outputs.TemplateParameter[] | undefined>;
     /**
+     * osac: the project of the template's tenant (empty or left out: its default project). Changing it replaces the template; an innabox server refuses it.
+     */
+    declare public readonly project: pulumi.Output<string | undefined>;
+    /**
      * The template id clusters order (e.g. `ocp_4_17_small`). Changing it replaces the template.
      */
     declare public readonly templateId: pulumi.Output<string>;
@@ -95,6 +99,7 @@ export class ClusterTemplate extends pulumi.CustomResource {
             resourceInputs["name"] = args?.name;
             resourceInputs["nodeSets"] = args?.nodeSets;
             resourceInputs["parameters"] = args?.parameters;
+            resourceInputs["project"] = args?.project;
             resourceInputs["templateId"] = args?.templateId;
             resourceInputs["title"] = args?.title;
         } else {
@@ -104,13 +109,14 @@ export class ClusterTemplate extends pulumi.CustomResource {
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["nodeSets"] = undefined /*out*/;
             resourceInputs["parameters"] = undefined /*out*/;
+            resourceInputs["project"] = undefined /*out*/;
             resourceInputs["templateId"] = undefined /*out*/;
             resourceInputs["title"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["connection"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["templateId"] };
+        const replaceOnChanges = { replaceOnChanges: ["project", "templateId"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(ClusterTemplate.__pulumiType, name, resourceInputs, opts);
     }
@@ -144,6 +150,10 @@ export interface ClusterTemplateArgs {
      * Parameters clusters of this template take.
      */
     parameters?: pulumi.Input<pulumi.Input<inputs.TemplateParameterArgs>[] | undefined>;
+    /**
+     * osac: the project of the template's tenant (empty or left out: its default project). Changing it replaces the template; an innabox server refuses it.
+     */
+    project?: pulumi.Input<string | undefined>;
     /**
      * The template id clusters order (e.g. `ocp_4_17_small`). Changing it replaces the template.
      */

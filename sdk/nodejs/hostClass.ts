@@ -57,6 +57,10 @@ export class HostClass extends pulumi.CustomResource {
      */
     declare public readonly name: pulumi.Output<string | undefined>;
     /**
+     * osac: the project of the host class's tenant (empty or left out: its default project). Changing it replaces the host class; an innabox server refuses it.
+     */
+    declare public readonly project: pulumi.Output<string | undefined>;
+    /**
      * Title, e.g. 'ACME 1 TiB'.
      */
     declare public readonly title: pulumi.Output<string>;
@@ -83,6 +87,7 @@ export class HostClass extends pulumi.CustomResource {
             resourceInputs["hostClassId"] = args?.hostClassId;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["name"] = args?.name;
+            resourceInputs["project"] = args?.project;
             resourceInputs["title"] = args?.title;
         } else {
             resourceInputs["connection"] = undefined /*out*/;
@@ -90,12 +95,13 @@ export class HostClass extends pulumi.CustomResource {
             resourceInputs["hostClassId"] = undefined /*out*/;
             resourceInputs["labels"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
+            resourceInputs["project"] = undefined /*out*/;
             resourceInputs["title"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["connection"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["hostClassId"] };
+        const replaceOnChanges = { replaceOnChanges: ["hostClassId", "project"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(HostClass.__pulumiType, name, resourceInputs, opts);
     }
@@ -125,6 +131,10 @@ export interface HostClassArgs {
      * A DNS label naming the object (not unique on the service).
      */
     name?: pulumi.Input<string | undefined>;
+    /**
+     * osac: the project of the host class's tenant (empty or left out: its default project). Changing it replaces the host class; an innabox server refuses it.
+     */
+    project?: pulumi.Input<string | undefined>;
     /**
      * Title, e.g. 'ACME 1 TiB'.
      */

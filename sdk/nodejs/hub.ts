@@ -64,6 +64,10 @@ export class Hub extends pulumi.CustomResource {
      * Namespace in the hub where the service creates ClusterOrder objects.
      */
     declare public readonly namespace: pulumi.Output<string>;
+    /**
+     * osac: the project of the hub's tenant (empty or left out: its default project). Changing it replaces the hub; an innabox server refuses it.
+     */
+    declare public readonly project: pulumi.Output<string | undefined>;
 
     /**
      * Create a Hub resource with the given unique name, arguments, and options.
@@ -91,6 +95,7 @@ export class Hub extends pulumi.CustomResource {
             resourceInputs["labels"] = args?.labels;
             resourceInputs["name"] = args?.name;
             resourceInputs["namespace"] = args?.namespace;
+            resourceInputs["project"] = args?.project;
             resourceInputs["creationTimestamp"] = undefined /*out*/;
         } else {
             resourceInputs["connection"] = undefined /*out*/;
@@ -100,11 +105,12 @@ export class Hub extends pulumi.CustomResource {
             resourceInputs["labels"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["namespace"] = undefined /*out*/;
+            resourceInputs["project"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["connection", "kubeconfig"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["hubId"] };
+        const replaceOnChanges = { replaceOnChanges: ["hubId", "project"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Hub.__pulumiType, name, resourceInputs, opts);
     }
@@ -138,4 +144,8 @@ export interface HubArgs {
      * Namespace in the hub where the service creates ClusterOrder objects.
      */
     namespace: pulumi.Input<string>;
+    /**
+     * osac: the project of the hub's tenant (empty or left out: its default project). Changing it replaces the hub; an innabox server refuses it.
+     */
+    project?: pulumi.Input<string | undefined>;
 }
