@@ -33,11 +33,16 @@ export interface OsacOptions {
   namespace?: string;
   /** Default admin, osac-operator, osac-operator-controller-manager, template-publisher. */
   emergencyServiceAccounts?: string[];
+  /**
+   * Whether Capabilities.Get lists the trusted issuers (default true). false: a deployment
+   * that trusts issuers but advertises none, so clients must be told which issuer to use.
+   */
+  advertiseIssuers?: boolean;
 }
 
 export interface OsacSetup {
   issuer?: TokenIssuer;
-  /** Capabilities.Get's trusted_token_issuers. */
+  /** The issuers whose tokens are accepted (Capabilities.Get lists them unless `advertiseIssuers` is false). */
   issuers: string[];
   directory: Directory;
   auth: OsacAuthenticator;
@@ -99,7 +104,7 @@ export async function setupOsac(input: OsacSetupInput): Promise<OsacSetup> {
       });
       return { store, controller, directory };
     },
-    apis: (env) => osacApis(env, [...sources.keys()].sort(), input.events, input.log ?? (() => undefined)),
+    apis: (env) => osacApis(env, options.advertiseIssuers === false ? [] : [...sources.keys()].sort(), input.events, input.log ?? (() => undefined)),
     close: async () => issuer?.close(),
   };
 }

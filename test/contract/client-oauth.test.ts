@@ -154,6 +154,37 @@ describe("client credentials", () => {
     expect(error.message).toContain("caFile or caPem");
   });
 
+  it("no issuer set and none advertised: fails before any call, naming fulfillment:issuer, never the secret", async () => {
+    const silent = await startSimulator({
+      api: "osac",
+      hubs: "simulated",
+      seed: "catalog",
+      osac: { issuer: { clients: [{ clientId: "pipeline", clientSecret: SECRET, claims: { groups: ["admins"] } }] }, advertiseIssuers: false },
+    });
+    try {
+      const connection = resolveConnection({
+        explicit: { address: silent.address, api: "osac", plaintext: true, clientId: "pipeline", clientSecret: SECRET, caPem: silent.issuer!.caPem },
+        env: {},
+        cliConfigPath: NO_CLI_CONFIG,
+        osacConfigDir: NO_CLI_CONFIG,
+      });
+      const client = FulfillmentClient.connect(connection, { log: (line) => logs.push(line), retry: { initialDelayMs: 5, maxDelayMs: 20 } });
+      opened.push(client);
+      const error = await failure(client.call(HostTypes.method.list, {}));
+      expect(error.message).toContain(`${silent.address} advertises no trusted token issuer (Capabilities.Get lists none)`);
+      expect(error.message).toContain("OAuth client 'pipeline'");
+      expect(error.message).toContain("set issuer (connection.issuer, stack config fulfillment:issuer or FULFILLMENT_ISSUER)");
+      // Only the question for the issuer reached the server; no token was asked for.
+      expect(Object.keys(silent.calls())).toEqual(["/osac.public.v1.Capabilities/Get"]);
+      expect(silent.issuer!.issuedTo("pipeline")).toBe(0);
+      // Naming the issuer is the fix.
+      const fixed = connect({ clientId: "pipeline", clientSecret: SECRET, issuer: silent.issuer!.url, plaintext: true, address: silent.address, caPem: silent.issuer!.caPem });
+      expect((await fixed.call(HostTypes.method.list, {})).items.length).toBeGreaterThan(0);
+    } finally {
+      await silent.stop();
+    }
+  });
+
   it("settings are checked together: a secret without an id, a token with client credentials, an http issuer", () => {
     const resolve = (explicit: ConnectionInput) => () => resolveConnection({ explicit: { address: "127.0.0.1:1", ...explicit }, env: {}, cliConfigPath: NO_CLI_CONFIG, osacConfigDir: NO_CLI_CONFIG });
     expect(resolve({ clientSecret: SECRET })).toThrow("connection.clientId: clientSecret needs the clientId it belongs to");
