@@ -8,6 +8,8 @@ import { HubSchema, type Hub } from "../proto/gen/private/v1/hub_type_pb";
 // The innabox generation has no catalog items: its store keeps that slot, in the osac
 // message type, always empty.
 import { ClusterCatalogItemSchema, type ClusterCatalogItem } from "../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
+// Nor cluster versions: that slot holds osac.private.v1.ClusterVersion, empty on innabox.
+import { ClusterVersionSchema, type ClusterVersion } from "../proto/gen/osac/private/v1/cluster_version_type_pb";
 
 /** Controller bookkeeping for one cluster: the hub side of the simulation. */
 export interface ClusterRuntime {
@@ -29,6 +31,7 @@ export interface Collections {
   hostClasses: Map<string, HostClass>;
   hubs: Map<string, Hub>;
   catalogItems: Map<string, ClusterCatalogItem>;
+  clusterVersions: Map<string, ClusterVersion>;
 }
 
 export type Kind = keyof Collections;
@@ -39,6 +42,7 @@ export const kindSchemas = {
   hostClasses: HostClassSchema,
   hubs: HubSchema,
   catalogItems: ClusterCatalogItemSchema,
+  clusterVersions: ClusterVersionSchema,
 } as const satisfies Record<Kind, DescMessage>;
 
 export type KindObject<K extends Kind> = MessageShape<(typeof kindSchemas)[K]>;
@@ -46,5 +50,5 @@ export type KindObject<K extends Kind> = MessageShape<(typeof kindSchemas)[K]>;
 /** The message type each kind is stored as: `kindSchemas` (innabox private.v1), or another generation's. */
 export type KindSchemas = Record<Kind, DescMessage>;
 
-/** The kinds the innabox generation serves (it has no catalog items). */
-export type InnaboxKind = Exclude<Kind, "catalogItems">;
+/** The kinds the innabox generation serves (it has no catalog items and no cluster versions). */
+export type InnaboxKind = Exclude<Kind, "catalogItems" | "clusterVersions">;

@@ -19,12 +19,14 @@ interface StateFile {
   hubs: Encoded[];
   /** osac only; absent from files written before catalog items. */
   catalogItems?: Encoded[];
+  /** osac only; absent from files written before cluster versions were kept. */
+  clusterVersions?: Encoded[];
   runtime: Record<string, ClusterRuntime>;
 }
 
 export type LoadedState = Collections & { runtime: Map<string, ClusterRuntime> };
 
-const kinds: Kind[] = ["clusters", "templates", "hostClasses", "hubs", "catalogItems"];
+const kinds: Kind[] = ["clusters", "templates", "hostClasses", "hubs", "catalogItems", "clusterVersions"];
 
 function encode<D extends DescMessage>(schema: D, message: MessageShape<D>): Encoded {
   try {
@@ -57,6 +59,7 @@ export function readState(file: string, schemas: KindSchemas = kindSchemas): Loa
     hostClasses: new Map(),
     hubs: new Map(),
     catalogItems: new Map(),
+    clusterVersions: new Map(),
     runtime: new Map(Object.entries(parsed.runtime ?? {})),
   };
   for (const kind of kinds) {
@@ -78,6 +81,7 @@ export function writeState(file: string, state: LoadedState, schemas: KindSchema
     hostClasses: [],
     hubs: [],
     catalogItems: [],
+    clusterVersions: [],
     runtime: Object.fromEntries(state.runtime),
   };
   for (const kind of kinds) {

@@ -8,6 +8,7 @@ import type { ClusterTemplate } from "../proto/gen/private/v1/cluster_template_t
 import type { HostClass } from "../proto/gen/private/v1/host_class_type_pb";
 import type { Hub } from "../proto/gen/private/v1/hub_type_pb";
 import type { ClusterCatalogItem } from "../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
+import type { ClusterVersion } from "../proto/gen/osac/private/v1/cluster_version_type_pb";
 import { kindSchemas, type ClusterRuntime, type Collections, type Kind, type KindObject, type KindSchemas } from "./kinds";
 import { EventType, type EventBus, type ObjectChange } from "./events";
 import { readState, writeState } from "./persistence";
@@ -25,6 +26,7 @@ export class Store implements Collections {
   hostClasses = new Map<string, HostClass>();
   hubs = new Map<string, Hub>();
   catalogItems = new Map<string, ClusterCatalogItem>();
+  clusterVersions = new Map<string, ClusterVersion>();
   runtime = new Map<string, ClusterRuntime>();
   /** Set while stopped so that late async work (hub calls in flight) cannot write. */
   frozen = false;
@@ -62,6 +64,7 @@ export class Store implements Collections {
     this.hostClasses = state.hostClasses;
     this.hubs = state.hubs;
     this.catalogItems = state.catalogItems;
+    this.clusterVersions = state.clusterVersions;
     this.runtime = state.runtime;
     if (this.published) this.startTracking();
     return true;
@@ -114,7 +117,14 @@ export class Store implements Collections {
   private startTracking(): void {
     const copies = <K extends Kind>(kind: K): Map<string, KindObject<K>> =>
       new Map([...this.collection(kind)].map(([id, object]) => [id, this.copy(kind, object)]));
-    this.published = { clusters: copies("clusters"), templates: copies("templates"), hostClasses: copies("hostClasses"), hubs: copies("hubs"), catalogItems: copies("catalogItems") };
+    this.published = {
+      clusters: copies("clusters"),
+      templates: copies("templates"),
+      hostClasses: copies("hostClasses"),
+      hubs: copies("hubs"),
+      catalogItems: copies("catalogItems"),
+      clusterVersions: copies("clusterVersions"),
+    };
     this.removed.clear();
   }
 
@@ -169,7 +179,7 @@ export class Store implements Collections {
   }
 
   /** Deep copies sorted by id, for assertions in tests. */
-  snapshot(): { clusters: Cluster[]; templates: ClusterTemplate[]; hostClasses: HostClass[]; hubs: Hub[]; catalogItems: ClusterCatalogItem[] } {
+  snapshot(): { clusters: Cluster[]; templates: ClusterTemplate[]; hostClasses: HostClass[]; hubs: Hub[]; catalogItems: ClusterCatalogItem[]; clusterVersions: ClusterVersion[] } {
     const sorted = <K extends Kind>(kind: K): KindObject<K>[] =>
       [...this.collection(kind).values()]
         .sort((a, b) => compareIds(a.id, b.id))
@@ -180,6 +190,7 @@ export class Store implements Collections {
       hostClasses: sorted("hostClasses"),
       hubs: sorted("hubs"),
       catalogItems: sorted("catalogItems"),
+      clusterVersions: sorted("clusterVersions"),
     };
   }
 }

@@ -7,7 +7,8 @@
 // allowed upgrades name existing, enabled, non-obsolete versions other than itself; Delete
 // removes the name from the others' allowed upgrades; the public List shows only enabled
 // ACTIVE/DEPRECATED versions unless the filter mentions those fields; public is_default is
-// ignored on input. Kept in memory (not in the state file).
+// ignored on input. Kept in the store like the other osac objects (so in the state file, and
+// a restart keeps them), whose commits send their CREATED/UPDATED/DELETED events.
 import { randomUUID } from "node:crypto";
 import { clone, create, type Message } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampNow } from "@bufbuild/protobuf/wkt";
@@ -27,6 +28,8 @@ import { ApiError, internal, invalidArgument, objectNotFound } from "../errors";
 import { compileFilter } from "../filter";
 import type { ServedApi } from "../server";
 import type { Handlers } from "../services/crud";
+import type { OsacEnv } from "./generic";
+import { osacCollections } from "./model";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -81,16 +84,18 @@ function toPublic(version: ClusterVersion): PublicVersion {
   });
 }
 
-export function clusterVersionApis(): ServedApi[] {
-  const versions = new Map<string, ClusterVersion>();
-  const sorted = () => [...versions.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function clusterVersionApis(env: () => OsacEnv): ServedApi[] {
+  // The current store's collection: a restart with a state file swaps the store.
+  const all = (): Map<string, ClusterVersion> => osacCollections(env().store).clusterVersions;
+  const commit = (): void => env().store.commit();
+  const sorted = () => [...all().values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const find = (id: string): ClusterVersion => {
     if (id === "") throw invalidArgument("identifier is mandatory");
-    const version = versions.get(id);
+    const version = all().get(id);
     if (!version) throw objectNotFound(id);
     return version;
   };
-  const byName = (name: string) => [...versions.values()].find((version) => version.metadata?.name === name);
+  const byName = (name: string) => [...all().values()].find((version) => version.metadata?.name === name);
 
   /** The rules every write ends with: defaults, one default, allowed upgrades. */
   const validate = (version: ClusterVersion): void => {
@@ -109,7 +114,7 @@ export function clusterVersionApis(): ServedApi[] {
   };
   const clearOtherDefaults = (version: ClusterVersion): void => {
     if (!version.spec?.isDefault) return;
-    for (const other of versions.values()) {
+    for (const other of all().values()) {
       if (other.id !== version.id && other.spec?.isDefault) {
         other.spec.isDefault = false;
         other.metadata!.version += 1;
@@ -142,7 +147,8 @@ export function clusterVersionApis(): ServedApi[] {
     version.spec!.deprecation = undefined;
     validate(version);
     clearOtherDefaults(version);
-    versions.set(version.id, version);
+    all().set(version.id, version);
+    commit();
     return version;
   };
 
@@ -216,22 +222,26 @@ export function clusterVersionApis(): ServedApi[] {
     validate(next);
     const changed = JSON.stringify(next.spec) !== JSON.stringify(current.spec) || JSON.stringify(next.metadata?.labels) !== JSON.stringify(current.metadata?.labels);
     if (changed) next.metadata!.version = current.metadata!.version + 1;
-    versions.set(next.id, next);
+    all().set(next.id, next);
     clearOtherDefaults(next);
+    commit();
     return next;
   };
 
   const deleteVersion = (id: string, isPublic: boolean): void => {
     if (id === "") throw (isPublic ? invalidArgument : internal)(isPublic ? "identifier is mandatory" : "object identifier is mandatory");
     const version = find(id);
-    versions.delete(id);
-    for (const other of versions.values()) {
+    // Archived in one step (no finalizers): the DELETED event carries the deletion time.
+    version.metadata!.deletionTimestamp = timestampNow();
+    env().store.remove("clusterVersions", id, { archived: true });
+    for (const other of all().values()) {
       const names = other.spec?.allowedUpgrades?.versionNames;
       if (names?.includes(version.metadata!.name)) {
         other.spec!.allowedUpgrades!.versionNames = names.filter((name) => name !== version.metadata!.name);
         other.metadata!.version += 1;
       }
     }
+    commit();
   };
 
   const list = (request: ListRequest, isPublic: boolean) => {

@@ -12,7 +12,7 @@ import { ClusterSchema as PublicClusterSchema, file_osac_public_v1_cluster_type 
 import { ClusterTemplateSchema as PublicTemplateSchema, file_osac_public_v1_cluster_template_type } from "../../proto/gen/osac/public/v1/cluster_template_type_pb";
 import { HostTypeSchema as PublicHostTypeSchema, file_osac_public_v1_host_type_type } from "../../proto/gen/osac/public/v1/host_type_type_pb";
 import { file_osac_public_v1_condition_status_type } from "../../proto/gen/osac/public/v1/condition_status_type_pb";
-import { file_osac_public_v1_cluster_version_type } from "../../proto/gen/osac/public/v1/cluster_version_type_pb";
+import { ClusterVersionSchema as PublicVersionSchema, file_osac_public_v1_cluster_version_type } from "../../proto/gen/osac/public/v1/cluster_version_type_pb";
 import { file_osac_public_v1_project_type } from "../../proto/gen/osac/public/v1/project_type_pb";
 import { EventSchema as PrivateEventSchema, file_osac_private_v1_event_type } from "../../proto/gen/osac/private/v1/event_type_pb";
 import { EventsWatchResponseSchema as PrivateWatchResponse, file_osac_private_v1_events_service } from "../../proto/gen/osac/private/v1/events_service_pb";
@@ -62,6 +62,8 @@ const PAYLOADS = {
   hubs: { field: "hub", publicSchema: undefined },
   // The public Event has no catalog item payload; the private one has `cluster_catalog_item`.
   catalogItems: { field: "clusterCatalogItem", publicSchema: undefined },
+  // Public `cluster_version` (14) has no image; private (38) has everything.
+  clusterVersions: { field: "clusterVersion", publicSchema: PublicVersionSchema },
 } as const;
 
 /** One event per change and API, shared by every subscriber; null = not sent on that API. */

@@ -9,6 +9,7 @@ import { HostTypeSchema, type HostType } from "../../proto/gen/osac/private/v1/h
 import { HubSchema, type Hub } from "../../proto/gen/osac/private/v1/hub_type_pb";
 import type { Metadata } from "../../proto/gen/osac/private/v1/metadata_type_pb";
 import { ClusterCatalogItemSchema, type ClusterCatalogItem } from "../../proto/gen/osac/private/v1/cluster_catalog_item_type_pb";
+import { ClusterVersionSchema, type ClusterVersion } from "../../proto/gen/osac/private/v1/cluster_version_type_pb";
 import type { Kind, Store } from "../store";
 
 export const osacSchemas = {
@@ -17,6 +18,7 @@ export const osacSchemas = {
   hostClasses: HostTypeSchema,
   hubs: HubSchema,
   catalogItems: ClusterCatalogItemSchema,
+  clusterVersions: ClusterVersionSchema,
 } as const satisfies Record<Kind, DescMessage>;
 
 export interface OsacCollections {
@@ -25,9 +27,10 @@ export interface OsacCollections {
   hostClasses: Map<string, HostType>;
   hubs: Map<string, Hub>;
   catalogItems: Map<string, ClusterCatalogItem>;
+  clusterVersions: Map<string, ClusterVersion>;
 }
 
-export type OsacObject = Cluster | ClusterTemplate | HostType | Hub | ClusterCatalogItem;
+export type OsacObject = Cluster | ClusterTemplate | HostType | Hub | ClusterCatalogItem | ClusterVersion;
 
 /** Every osac object: an id and private metadata. */
 export interface Stored {

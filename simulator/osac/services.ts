@@ -124,7 +124,7 @@ function jsonWebKeySetHandlers(): Handlers {
 }
 
 export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly string[], events: EventBus, log: (line: string) => void): ServedApi[] {
-  const versionApis = clusterVersionApis();
+  const versionApis = clusterVersionApis(env);
   const capabilities = { Get: () => create(PublicCapabilities.method.get.output, { authn: { trustedTokenIssuers: [...trustedTokenIssuers] } }) };
   const privateCapabilities = { Get: () => create(PrivateCapabilities.method.get.output, { authn: { trustedTokenIssuers: [...trustedTokenIssuers] } }) };
   return [

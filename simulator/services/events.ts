@@ -47,6 +47,7 @@ function toPublicEvent(change: ObjectChange): Event | null {
       return create(EventSchema, base);
     case "hubs":
     case "catalogItems":
+    case "clusterVersions":
       return null;
   }
 }

@@ -1,6 +1,10 @@
 // ClusterVersions on the osac simulator over real gRPC, as shared/osac-api.md describes them:
 // server-chosen ids, the Create checks and defaults, the default name, one default, immutable
-// fields, allowed upgrades, the public view (no image; enabled ACTIVE/DEPRECATED only).
+// fields, allowed upgrades, the public view (no image; enabled ACTIVE/DEPRECATED only), and
+// versions kept in the state file across a restart.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterVersions } from "../../proto/gen/osac/public/v1/cluster_versions_service_pb";
 import { ClusterVersions as PrivateVersions } from "../../proto/gen/osac/private/v1/cluster_versions_service_pb";
@@ -88,5 +92,40 @@ describe("osac ClusterVersions", () => {
     const v418 = (await admin.api.clusterVersions!.findByVersion("4.18.0", { admin: true }))!;
     await admin.api.clusterVersions!.delete(v418.id);
     expect((await admin.api.clusterVersions!.findByVersion("4.17.0", { admin: true }))?.allowedUpgrades).toEqual([]);
+  });
+});
+
+describe("osac ClusterVersions in the state file", () => {
+  it("a restart keeps the versions, their default and allowed upgrades; the ids stay", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cv-state-"));
+    const stateFile = path.join(dir, "state.json");
+    const kept = await startSimulator({ api: "osac", hubs: "simulated", seed: "catalog", stateFile, osac: { issuer: {} } });
+    try {
+      const token = await kept.issuer!.mintToken({ preferred_username: "root", groups: ["admins"] }, 3600);
+      const client = FulfillmentClient.connect(
+        resolveConnection({ explicit: { address: kept.address, plaintext: true, token, api: "osac" }, env: {}, cliConfigPath: NO_CLI_CONFIG, osacConfigDir: NO_CLI_CONFIG }),
+      );
+      opened.push(client);
+      const versions = (await apiFor(client)).clusterVersions!;
+      const v418 = await versions.create({ version: "4.18.0", image: "quay.io/ocp-release:4.18.0" });
+      const v417 = await versions.create({ version: "4.17.0", image: "quay.io/ocp-release:4.17.0", isDefault: true, allowedUpgrades: [v418.name] });
+      const written = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { clusterVersions?: unknown[] };
+      expect(written.clusterVersions).toHaveLength(2);
+
+      await kept.restart();
+      const after = await versions.get(v417.id);
+      expect(after).toMatchObject({ id: v417.id, name: v417.name, version: "4.17.0", image: "quay.io/ocp-release:4.17.0", isDefault: true, allowedUpgrades: [v418.name] });
+      expect((await versions.get(v418.id))?.version).toBe("4.18.0");
+      // The rules still see them: the name is taken and the default moves.
+      const v419 = await versions.create({ version: "4.19.0", image: "quay.io/ocp-release:4.19.0", isDefault: true });
+      expect((await versions.get(v417.id))?.isDefault).toBe(false);
+      await versions.delete(v419.id);
+      await kept.restart();
+      expect(await versions.get(v419.id)).toBeUndefined();
+      expect((await versions.get(v417.id))?.isDefault).toBe(false);
+    } finally {
+      await kept.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

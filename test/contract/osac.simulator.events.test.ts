@@ -1,6 +1,7 @@
 // osac Events/Watch over real gRPC against shared/osac-api.md "Events": changes after the
 // subscription, CEL filters with enum constants, tenant filtering, no hubs on the public
-// stream, pull_secret not redacted, and the private stream for admins.
+// stream, pull_secret not redacted, the private stream for admins, and cluster versions
+// (public `cluster_version` without the image, private with it).
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Events } from "../../proto/gen/osac/public/v1/events_service_pb";
@@ -9,6 +10,7 @@ import { Events as PrivateEvents } from "../../proto/gen/osac/private/v1/events_
 import type { Event as PrivateEvent } from "../../proto/gen/osac/private/v1/event_type_pb";
 import { Clusters } from "../../proto/gen/osac/public/v1/clusters_service_pb";
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
+import { ClusterVersions as PrivateVersions } from "../../proto/gen/osac/private/v1/cluster_versions_service_pb";
 import { serverStreamingCall, type ServerStreamingMethod } from "../../proto/grpc";
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import { startOsac, type OsacFixture } from "../helpers/osacRaw";
@@ -103,5 +105,35 @@ describe("osac simulator: Events/Watch", () => {
     const denied = await watch<typeof PrivateEvents.method.watch.input, PrivateEvent>(f, PrivateEvents.method.watch, {}, f.alice);
     const error = await denied.failure;
     expect([error.code, error.details]).toEqual([grpc.status.PERMISSION_DENIED, "permission denied"]);
+  });
+
+  it("streams a cluster version's CREATED, UPDATED and DELETED: public without the image, private with it", async () => {
+    const filter = "has(event.cluster_version)";
+    const users = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, { filter }, f.alice);
+    const admins = await watch<typeof PrivateEvents.method.watch.input, PrivateEvent>(f, PrivateEvents.method.watch, { filter }, f.admin);
+    const create = (version: string, isDefault: boolean) =>
+      f.client.call(PrivateVersions.method.create, { object: { spec: { version, image: `quay.io/ocp-release:${version}`, isDefault } } }, f.admin);
+    const first = (await create("4.20.0", true)).object!;
+    // A new default clears the old one: an UPDATED of the first, then the CREATED of the second.
+    const second = (await create("4.20.1", true)).object!;
+    await f.client.call(PrivateVersions.method.delete, { id: first.id }, f.admin);
+    const expected = [
+      [EventType.OBJECT_CREATED, first.id],
+      [EventType.OBJECT_UPDATED, first.id],
+      [EventType.OBJECT_CREATED, second.id],
+      [EventType.OBJECT_DELETED, first.id],
+    ];
+    const seen = await users.take(4);
+    const all = await admins.take(4);
+    users.cancel();
+    admins.cancel();
+    const version = (event: Event | PrivateEvent) => (event.payload.case === "clusterVersion" ? event.payload.value : undefined);
+    expect(seen.map((event) => [event.type, version(event)?.id])).toEqual(expected);
+    expect(all.map((event) => [event.type, version(event)?.id])).toEqual(expected);
+    expect(version(seen[1])?.spec?.isDefault).toBe(false);
+    expect(version(seen[3])?.metadata?.deletionTimestamp).toBeDefined();
+    // The public message has no image field at all; the private one carries it.
+    expect(version(seen[0])?.spec).not.toHaveProperty("image");
+    expect((version(all[0]) as { spec?: { image?: string } } | undefined)?.spec?.image).toBe("quay.io/ocp-release:4.20.0");
   });
 });
