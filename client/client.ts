@@ -121,6 +121,11 @@ export class FulfillmentClient {
     return cacheKey(this.#connection);
   }
 
+  /** The osac CLI's current tenant, when the connection comes from that CLI's config. */
+  get defaultTenant(): string | undefined {
+    return this.#connection.tenant;
+  }
+
   /** The address this client talks to (safe to print). */
   get address(): string {
     return this.#connection.address;
@@ -293,9 +298,9 @@ export class FulfillmentClient {
 const clients = new Map<string, FulfillmentClient>();
 
 function cacheKey(connection: ResolvedConnection): string {
-  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api, clientCredentials } = connection;
+  const { address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api, clientCredentials, tenant } = connection;
   return createHash("sha256")
-    .update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api, clientCredentials ?? null]))
+    .update(JSON.stringify([address, token, tokenScript, insecure, plaintext, caPem, deadlineMs, api, clientCredentials ?? null, tenant ?? null]))
     .digest("hex");
 }
 

@@ -52,6 +52,12 @@ export interface ResolvedConnection {
   deadlineMs: number;
   api: ApiSetting;
   clientCredentials?: ClientCredentialsSettings;
+  /**
+   * The osac CLI's current tenant (`osac tenant NAME`), when the address comes from that
+   * CLI's config: as in the CLI, new tenant-scoped objects get it as `metadata.tenant` and
+   * lookups by name look in it.
+   */
+  tenant?: string;
   /** where each setting came from, for error messages; never the token value */
   sources: Record<string, string>;
 }
@@ -545,5 +551,11 @@ export function resolveConnection(layers: {
     for (const key of ["clientId", "clientSecret", "issuer", "scopes"] as const) if (where[key]) sources[key] = where[key];
   }
   if (caPem !== undefined && !plaintext) resolved.caPem = caPem;
+  // Only where the connection falls back to the osac CLI's server: its tenant is a tenant of that server.
+  const addressLayer = ordered.find((layer) => layer.input.address !== undefined);
+  if (osacCli.tenant && addressLayer === ordered[ordered.length - 1]) {
+    resolved.tenant = osacCli.tenant;
+    sources.tenant = osacWhere("tenant");
+  }
   return resolved;
 }

@@ -117,6 +117,10 @@ export async function adminOnly<T>(read: () => Promise<T>, absent: T): Promise<T
 
 export const nameFilter = (name: string) => `this.metadata.name == ${celString(name)}`;
 
+/** A name lookup within one tenant when given (the osac CLI's current tenant scopes its Lists so). */
+export const nameInTenantFilter = (name: string, tenant: string | undefined) =>
+  tenant === undefined ? nameFilter(name) : `${nameFilter(name)} && this.metadata.tenant == ${celString(tenant)}`;
+
 /** Template fields and their mask paths: the same in both generations. */
 export const TEMPLATE_PATHS: Record<TemplateField, string> = {
   title: "title",

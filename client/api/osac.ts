@@ -30,7 +30,7 @@ import { osacClusterVersions } from "./osacClusterVersions";
 import type { ClusterCreate, FulfillmentApi, HubField } from "./api";
 import type { Cluster, ClusterCatalogItem, ClusterProgress, ClusterNetwork, ClusterTemplate, HostType, Hub, NodeSet } from "./domain";
 import { clusterReadCalls, clusterWatchCalls, objectCalls } from "./objectCalls";
-import { adminOnly, clusterProgress, clusterUpdate, conditions, deleted, HOST_TYPE_PATHS, nameFilter, objectMeta, orUndefined, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
+import { adminOnly, clusterProgress, clusterUpdate, conditions, deleted, HOST_TYPE_PATHS, nameInTenantFilter, objectMeta, orUndefined, packedValues, parameterDefinitions, parameterMessages, stateName, TEMPLATE_PATHS, typedValues } from "./mapping";
 
 /** What the server returns instead of a cluster's pull secret. */
 export const REDACTED_PULL_SECRET = "***";
@@ -104,12 +104,23 @@ function template(message: TemplateMessage | PrivateTemplateMessage): ClusterTem
   return out;
 }
 
-/** Metadata a write sends: `project` only when set (empty is the tenant's default; immutable after create, and not in any update mask). */
-const writtenMetadata = (m: { name: string; labels: Record<string, string>; project?: string }) => ({
+/** Metadata a write sends: `tenant` and `project` only when set (empty: the server's default; both immutable after create, and in no update mask). */
+const writtenMetadata = (m: { name: string; labels: Record<string, string>; tenant?: string; project?: string }) => ({
   name: m.name,
   labels: m.labels,
+  ...(m.tenant ? { tenant: m.tenant } : {}),
   ...(m.project ? { project: m.project } : {}),
 });
+
+/**
+ * The osac CLI's current tenant, applied as that CLI applies it to its tenant-scoped kinds
+ * (internal/reflection tenantScopedTypes: clusters, templates, catalog items, projects; not
+ * host types, hubs or cluster versions): the `metadata.tenant` of a new object that names
+ * none, and the scope of lookups by name. Lists by id (waits) stay unscoped.
+ */
+function inCliTenant<T extends { metadata: { tenant?: string } }>(client: FulfillmentClient, object: T): T {
+  return object.metadata.tenant || !client.defaultTenant ? object : { ...object, metadata: { ...object.metadata, tenant: client.defaultTenant } };
+}
 
 function templateMessage(t: ClusterTemplate) {
   return {
@@ -188,6 +199,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
       ...clusterReadCalls(client, { public: Clusters.method, private: PrivateClusters.method }, cluster),
       async create(c: ClusterCreate) {
         const spec = c.spec;
+        const tenant = inCliTenant(client, c).metadata.tenant;
         const response = await client.call(
           Clusters.method.create,
           {
@@ -196,7 +208,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
               metadata: {
                 name: c.metadata.name ?? "",
                 labels: c.metadata.labels ?? {},
-                ...(c.metadata.tenant ? { tenant: c.metadata.tenant } : {}),
+                ...(tenant ? { tenant } : {}),
                 ...(c.metadata.project ? { project: c.metadata.project } : {}),
               },
               spec: {
@@ -226,7 +238,14 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
       },
       ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress),
     },
-    templates: objectCalls(client, { read: ClusterTemplates.method, write: PrivateTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
+    templates: (() => {
+      const calls = objectCalls(client, { read: ClusterTemplates.method, write: PrivateTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS });
+      return {
+        ...calls,
+        create: (t: ClusterTemplate) => calls.create(inCliTenant(client, t)),
+        listByName: async (name: string) => (await client.call(ClusterTemplates.method.list, { filter: nameInTenantFilter(name, client.defaultTenant) })).items.map(template),
+      };
+    })(),
     hostTypes: objectCalls(client, { read: HostTypes.method, write: PrivateHostTypes.method, toDomain: hostType, toWire: hostTypeMessage, paths: HOST_TYPE_PATHS }),
     hubs: objectCalls(client, { read: Hubs.method, write: Hubs.method, toDomain: hub, toWire: hubMessage, paths: HUB_PATHS }),
     projects: osacProjects(client),
@@ -238,9 +257,11 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
       get: async (id) =>
         (await orUndefined(async () => catalogItem((await client.call(ClusterCatalogItems.method.get, { id }, { objectId: id })).object!))) ??
         (await adminOnly(() => orUndefined(async () => catalogItem((await client.call(PrivateCatalogItems.method.get, { id }, { objectId: id })).object!)), undefined)),
-      listByName: async (name) => (await client.call(ClusterCatalogItems.method.list, { filter: nameFilter(name) })).items.map(catalogItem),
+      listByName: async (name) => (await client.call(ClusterCatalogItems.method.list, { filter: nameInTenantFilter(name, client.defaultTenant) })).items.map(catalogItem),
       create: async (item) =>
-        catalogItem((await client.call(ClusterCatalogItems.method.create, { object: catalogItemMessage(item) }, { objectId: item.id, idempotent: false })).object!),
+        catalogItem(
+          (await client.call(ClusterCatalogItems.method.create, { object: catalogItemMessage(inCliTenant(client, item)) }, { objectId: item.id, idempotent: false })).object!,
+        ),
       update: async (item) => catalogItem((await client.call(ClusterCatalogItems.method.update, { object: catalogItemMessage(item) }, { objectId: item.id })).object!),
       delete: (id) => deleted(() => client.call(ClusterCatalogItems.method.delete, { id }, { objectId: id })),
     },

@@ -26,7 +26,9 @@ export function osacProjects(client: FulfillmentClient): ProjectsApi {
     async list(filter?: { name?: string; tenant?: string }) {
       const clauses: string[] = [];
       if (filter?.name !== undefined) clauses.push(`this.metadata.name == ${quoted(filter.name)}`);
-      if (filter?.tenant !== undefined) clauses.push(`this.metadata.tenant == ${quoted(filter.tenant)}`);
+      // As the osac CLI lists projects (a tenant-scoped kind) in its current tenant.
+      const tenant = filter?.tenant ?? client.defaultTenant;
+      if (tenant !== undefined) clauses.push(`this.metadata.tenant == ${quoted(tenant)}`);
       const items: Project[] = [];
       for (let offset = 0; ; ) {
         const response = await client.call(Projects.method.list, { offset, limit: 1000, ...(clauses.length ? { filter: clauses.join(" && ") } : {}) });

@@ -1,11 +1,15 @@
 // The osac CLI's settings as the lowest connection layer, from real files in the layouts
 // `osac login` writes (internal/config/config_settings.go): config.json in OSAC_CONFIG or
-// the user config dir + osac, secrets in secrets.json when the OS keyring is unavailable.
+// the user config dir + osac, secrets in secrets.json when the OS keyring is unavailable;
+// and its current tenant (`osac tenant NAME`), applied as the CLI applies it.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConnection } from "../../client/connection";
+import { FulfillmentClient } from "../../client/client";
+import { apiFor, type FulfillmentApi } from "../../client/api";
+import { startSimulator, type Simulator } from "../../simulator";
 import { defaultOsacConfigDir } from "../../client/osacCliConfig";
 import { NO_CLI_CONFIG } from "../helpers/paths";
 import { generateTestCertificates } from "../helpers/tls";
@@ -141,5 +145,64 @@ describe("the osac CLI's config", () => {
 
   it("an absent directory is no layer at all", () => {
     expect(problemOf(() => resolveWith(path.join(root, "absent")))).toContain(`"address" in ${path.join(root, "absent", "config.json")} (written by osac login`);
+  });
+});
+
+describe("the osac CLI's current tenant (osac tenant NAME)", () => {
+  it("comes with the CLI's server: kept when the address is the config's, dropped when a higher layer names the server", () => {
+    const dir = osacDir({ address: "osac.example.com:443", tenant: "acme" }, { access_token: jwt(3600) });
+    const resolved = resolveWith(dir);
+    expect(resolved.tenant).toBe("acme");
+    expect(resolved.sources.tenant).toBe(`osac CLI config ${path.join(dir, "config.json")} (tenant)`);
+    expect(resolveWith(dir, { env: { FULFILLMENT_ADDRESS: "other.example.com:443" } }).tenant).toBeUndefined();
+    expect(resolveWith(osacDir({ address: "osac.example.com:443" }, { access_token: jwt(3600) })).tenant).toBeUndefined();
+  });
+
+  describe("against the osac simulator, from a config file osac login wrote", () => {
+    let sim: Simulator;
+    let cli: FulfillmentClient;
+    let plain: FulfillmentClient;
+    let api: FulfillmentApi;
+    let unscoped: FulfillmentApi;
+
+    beforeAll(async () => {
+      sim = await startSimulator({ api: "osac", hubs: "simulated", seed: "catalog", osac: { issuer: {}, tenants: ["acme"], projects: [{ tenant: "acme", name: "team-a" }] } });
+      // An admin: its own default tenant would be 'shared'.
+      const token = await sim.issuer!.mintToken({ preferred_username: "root", groups: ["admins"] }, 3600);
+      const dir = osacDir({ address: sim.address, plaintext: true, tenant: "acme" }, { access_token: token });
+      cli = FulfillmentClient.connect(resolveWith(dir));
+      plain = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, plaintext: true, token, api: "osac" }, env: {}, cliConfigPath: NO_CLI_CONFIG, osacConfigDir: NO_CLI_CONFIG }));
+      api = await apiFor(cli);
+      unscoped = await apiFor(plain);
+    });
+
+    afterAll(async () => {
+      cli?.close();
+      plain?.close();
+      await sim?.stop();
+    });
+
+    const template = (id: string, name: string) => ({ id, metadata: { name, labels: {}, finalizers: [] }, title: id, description: "", parameters: [], nodeSets: {} });
+
+    it("new templates, catalog items and clusters get the tenant as metadata.tenant; host types (not tenant-scoped in the CLI) do not", async () => {
+      expect((await api.templates.create(template("cli_small", "small"))).metadata.tenant).toBe("acme");
+      expect((await unscoped.templates.create(template("shared_small", "small"))).metadata.tenant).toBe("shared");
+      const item = await api.catalogItems.create({ id: "cli-item", metadata: { name: "", labels: {}, finalizers: [] }, title: "Item", description: "", template: "sim_small", published: true, fieldDefinitions: [] });
+      expect(item.metadata.tenant).toBe("acme");
+      const cluster = await api.clusters.create({ id: "cli-cluster", metadata: {}, spec: { template: "sim_small", templateParameters: {}, nodeSets: {} } });
+      expect(cluster?.metadata.tenant).toBe("acme");
+      // A tenant the program names wins, as the CLI's --tenant flag would.
+      const named = await api.clusters.create({ id: "named-cluster", metadata: { tenant: "shared" }, spec: { template: "sim_small", templateParameters: {}, nodeSets: {} } });
+      expect(named?.metadata.tenant).toBe("shared");
+      expect((await api.hostTypes.create({ id: "cli_hosts", metadata: { name: "", labels: {}, finalizers: [] }, title: "Hosts", description: "" })).metadata.tenant).toBe("shared");
+    });
+
+    it("lookups by name look in the tenant (the CLI filters its Lists with this.metadata.tenant); by id they do not", async () => {
+      expect((await api.templates.listByName("small")).map((t) => t.id)).toEqual(["cli_small"]);
+      expect((await unscoped.templates.listByName("small")).map((t) => t.id).sort()).toEqual(["cli_small", "shared_small"]);
+      expect((await api.templates.get("shared_small"))?.id).toBe("shared_small");
+      expect((await api.projects!.list()).map((p) => `${p.tenant}/${p.name}`).sort()).toEqual(["acme/", "acme/team-a"]);
+      expect((await api.projects!.list({ tenant: "shared" })).map((p) => `${p.tenant}/${p.name}`)).toEqual(["shared/"]);
+    });
   });
 });
