@@ -1,9 +1,13 @@
 // Projects and tenants on the osac simulator over real gRPC, through the client layer's
 // domain API: what clients see, a tenant admin's project, and the server's words (with the
-// fix) for a project that does not exist or a tenant that cannot be assigned.
+// fix) for a project that does not exist or a tenant that cannot be assigned; templates, host
+// types and hubs follow the same project rules (it must exist, it cannot change).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tenants } from "../../proto/gen/osac/public/v1/tenants_service_pb";
 import { Projects } from "../../proto/gen/osac/public/v1/projects_service_pb";
+import { ClusterTemplates as PrivateTemplates } from "../../proto/gen/osac/private/v1/cluster_templates_service_pb";
+import { HostTypes as PrivateHostTypes } from "../../proto/gen/osac/private/v1/host_types_service_pb";
+import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
 import { FulfillmentClient } from "../../client/client";
 import { resolveConnection } from "../../client/connection";
 import { apiFor, type FulfillmentApi } from "../../client/api";
@@ -73,6 +77,27 @@ describe("osac projects and tenants", () => {
     const other = await expectFulfillmentError(order(api, "in-other", { tenant: "other" }));
     expect(other.serverMessage).toBe("tenant 'other' doesn't exist");
     expect(other.message).toContain("is not one the caller can see");
+  });
+
+  it("templates, host types and hubs follow the same project rules: it must exist, and it cannot change", async () => {
+    const { client } = await as({ preferred_username: "root", groups: ["admins"] });
+    await client.call(Projects.method.create, { object: { metadata: { name: "ops" }, spec: { title: "Ops" } } });
+    const kinds = [
+      { what: "template", methods: PrivateTemplates.method, object: (project: string) => ({ id: "p-template", title: "T", metadata: { project } }) },
+      { what: "host type", methods: PrivateHostTypes.method, object: (project: string) => ({ id: "p-hosts", title: "H", metadata: { project } }) },
+      { what: "hub", methods: Hubs.method, object: (project: string) => ({ id: "p-hub", spec: { namespace: "orders" }, metadata: { project } }) },
+    ];
+    for (const { what, methods, object } of kinds) {
+      const call = client.call.bind(client) as (method: unknown, request: unknown) => Promise<{ object?: { metadata?: { project?: string } } }>;
+      const missing = await expectFulfillmentError(call(methods.create, { object: object("teama") }));
+      expect([what, missing.codeName, missing.serverMessage]).toEqual([what, "INVALID_ARGUMENT", "project 'teama' doesn't exist"]);
+      expect((await call(methods.create, { object: object("ops") })).object?.metadata?.project).toBe("ops");
+      const masked = await expectFulfillmentError(call(methods.update, { object: object(""), updateMask: { paths: ["metadata.project"] } }));
+      expect([what, masked.serverMessage]).toEqual([what, "field 'metadata.project' is immutable"]);
+      expect(masked.message).toContain("The tenant and project of an object are fixed when it is created");
+      const replaced = await expectFulfillmentError(call(methods.update, { object: object("") }));
+      expect([what, replaced.serverMessage]).toEqual([what, "field 'metadata.project' is immutable"]);
+    }
   });
 
   it("Tenants: admins list them; public Create is UNIMPLEMENTED; clients are denied", async () => {
