@@ -21,10 +21,12 @@ interface StateFile {
   catalogItems?: Encoded[];
   /** osac only; absent from files written before cluster versions were kept. */
   clusterVersions?: Encoded[];
+  /** State kept outside the object kinds (osac: the projects), by section name. */
+  extra?: Record<string, unknown>;
   runtime: Record<string, ClusterRuntime>;
 }
 
-export type LoadedState = Collections & { runtime: Map<string, ClusterRuntime> };
+export type LoadedState = Collections & { runtime: Map<string, ClusterRuntime>; extra?: Record<string, unknown> };
 
 const kinds: Kind[] = ["clusters", "templates", "hostClasses", "hubs", "catalogItems", "clusterVersions"];
 
@@ -61,6 +63,7 @@ export function readState(file: string, schemas: KindSchemas = kindSchemas): Loa
     catalogItems: new Map(),
     clusterVersions: new Map(),
     runtime: new Map(Object.entries(parsed.runtime ?? {})),
+    ...(parsed.extra ? { extra: parsed.extra } : {}),
   };
   for (const kind of kinds) {
     const target = state[kind] as Map<string, { id: string }>;
@@ -83,6 +86,7 @@ export function writeState(file: string, state: LoadedState, schemas: KindSchema
     catalogItems: [],
     clusterVersions: [],
     runtime: Object.fromEntries(state.runtime),
+    ...(state.extra ? { extra: state.extra } : {}),
   };
   for (const kind of kinds) {
     const schema = schemas[kind];

@@ -41,6 +41,8 @@ export class Store implements Collections {
   private readonly detach?: () => void;
   /** Run at the start of every commit, before changes are persisted and published. */
   private readonly commitHooks: Array<() => void> = [];
+  /** State kept beside the objects in the state file (osac: the projects), by section name. */
+  private readonly sections = new Map<string, { save(): unknown; load(saved: unknown): void }>();
 
   constructor(
     readonly file?: string,
@@ -66,8 +68,20 @@ export class Store implements Collections {
     this.catalogItems = state.catalogItems;
     this.clusterVersions = state.clusterVersions;
     this.runtime = state.runtime;
+    for (const [name, section] of this.sections) if (state.extra?.[name] !== undefined) section.load(state.extra[name]);
     if (this.published) this.startTracking();
     return true;
+  }
+
+  /** Keeps `save()`'s JSON in the state file under `name`; `load` gets it back when the file is read. Register before load(). */
+  persistSection(name: string, save: () => unknown, load: (saved: unknown) => void): void {
+    this.sections.set(name, { save, load });
+  }
+
+  /** The sections' current state, for the state file. */
+  get extra(): Record<string, unknown> | undefined {
+    if (this.sections.size === 0) return undefined;
+    return Object.fromEntries([...this.sections].map(([name, section]) => [name, section.save()]));
   }
 
   commit(): void {

@@ -4,7 +4,8 @@
 // filtered by the caller's visible tenants; `metadata.tenant`/`metadata.project` of other
 // objects must name an existing (tenant, project); public Tenants.Create answers
 // UNIMPLEMENTED "method Create not implemented". Names are immutable; the generic server's
-// id, NOT_FOUND and List rules apply.
+// id, NOT_FOUND and List rules apply. Project writes are kept in the state file (its
+// `extra.projects` section), so a restarted simulator still has them, as the database would.
 import { create, type Message } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { status } from "@grpc/grpc-js";
@@ -16,6 +17,7 @@ import { ApiError, invalidArgument, objectExists, objectNotFound } from "../erro
 import { compileFilter } from "../filter";
 import type { ServedApi } from "../server";
 import type { Handlers } from "../services/crud";
+import type { OsacEnv } from "./generic";
 import { assignTenant, creatorOf, isVisible, type Directory, type OsacSubject, type ProjectRecord } from "./tenancy";
 
 const DEFAULT_LIMIT = 100;
@@ -51,7 +53,10 @@ const unimplemented = (method: string) => () => {
   throw new ApiError(status.UNIMPLEMENTED, `method ${method} not implemented`);
 };
 
-export function projectApis(directory: () => Directory): ServedApi[] {
+export function projectApis(env: () => OsacEnv): ServedApi[] {
+  const directory = (): Directory => env().directory;
+  // Project writes go to the state file with the objects.
+  const persist = (): void => env().store.commit();
   const find = (subject: OsacSubject, id: string): ProjectRecord => {
     if (id === "") throw invalidArgument("identifier is mandatory");
     const record = directory()
@@ -86,6 +91,7 @@ export function projectApis(directory: () => Directory): ServedApi[] {
         ...(object.spec?.description !== undefined ? { description: object.spec.description } : {}),
         creator: creatorOf(caller, true),
       });
+      persist();
       return create(output("Create"), { object: projectMessage(record) });
     },
     Update: (request, subject) => {
@@ -98,12 +104,14 @@ export function projectApis(directory: () => Directory): ServedApi[] {
       record.title = object.spec?.title ?? "";
       if (object.spec?.description !== undefined) record.description = object.spec.description;
       else delete record.description;
+      persist();
       return create(output("Update"), { object: projectMessage(record) });
     },
     Delete: (request, subject) => {
       const id = (request as unknown as { id: string }).id;
       if (id === "") throw new ApiError(status.INTERNAL, "object identifier is mandatory");
       directory().removeProject(find(subject as OsacSubject, id));
+      persist();
       return create(output("Delete"), {});
     },
   };

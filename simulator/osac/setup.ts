@@ -89,6 +89,8 @@ export async function setupOsac(input: OsacSetupInput): Promise<OsacSetup> {
     auth,
     openStore() {
       const store = new Store(input.stateFile, input.events, osacSchemas);
+      // Projects made through the API survive a restart with a state file, as the objects in them do.
+      store.persistSection("projects", () => directory.savedProjects(), (saved) => directory.restoreProjects(saved));
       if (!store.load() && input.seed !== false) {
         seedOsac(store, input.seed === true || input.seed === undefined ? "server" : input.seed);
       }

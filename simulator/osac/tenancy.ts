@@ -20,6 +20,9 @@ export interface ProjectRecord {
   created?: Date;
 }
 
+/** A project as the state file keeps it. */
+export type SavedProject = Omit<ProjectRecord, "created"> & { created?: string };
+
 /** Who called, as the authn/authz interceptors and the JIT provisioning saw it. */
 export interface OsacSubject extends Subject {
   /** No token (an anonymous method). */
@@ -74,6 +77,26 @@ export class Directory {
 
   removeProject(record: ProjectRecord): void {
     this.projects.get(record.tenant)?.delete(record.name);
+  }
+
+  /** Every project as JSON, for the state file. */
+  savedProjects(): SavedProject[] {
+    return this.projectList().map(({ created, ...record }) => ({ ...record, ...(created ? { created: created.toISOString() } : {}) }));
+  }
+
+  /** The projects of a state file, in place of the current ones (a project deleted before the restart stays deleted). */
+  restoreProjects(saved: unknown): void {
+    if (!Array.isArray(saved)) return;
+    this.projects.clear();
+    for (const item of saved as SavedProject[]) {
+      if (!this.tenants.has(item.tenant)) this.tenants.add(item.tenant);
+      if (!this.tenantIds.has(item.tenant)) this.tenantIds.set(item.tenant, randomUUID());
+      const { created, ...record } = item;
+      let projects = this.projects.get(item.tenant);
+      if (!projects) this.projects.set(item.tenant, (projects = new Map()));
+      projects.set(item.name, { ...record, ...(created ? { created: new Date(created) } : {}) });
+    }
+    for (const tenant of this.tenants) this.addTenant(tenant);
   }
 
   tenantList(): Array<{ id: string; name: string }> {

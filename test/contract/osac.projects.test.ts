@@ -2,6 +2,9 @@
 // domain API: what clients see, a tenant admin's project, and the server's words (with the
 // fix) for a project that does not exist or a tenant that cannot be assigned; templates, host
 // types and hubs follow the same project rules (it must exist, it cannot change).
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tenants } from "../../proto/gen/osac/public/v1/tenants_service_pb";
 import { Projects } from "../../proto/gen/osac/public/v1/projects_service_pb";
@@ -109,5 +112,47 @@ describe("osac projects and tenants", () => {
     const alice = await as({ preferred_username: "alice", organization: ["acme"] });
     const denied = await expectFulfillmentError(alice.client.call(Tenants.method.list, {}));
     expect([denied.codeName, denied.serverMessage]).toEqual(["PERMISSION_DENIED", "permission denied"]);
+  });
+});
+
+describe("osac projects in the state file", () => {
+  it("a new simulator on the same state file has the projects made through the API (and not the deleted ones), with their ids", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "projects-state-"));
+    const stateFile = path.join(dir, "state.json");
+    const start = () => startSimulator({ api: "osac", hubs: "simulated", seed: "catalog", stateFile, osac: { issuer: {}, tenants: ["acme"] } });
+    const connect = async (running: Simulator, claims: Record<string, unknown>) => {
+      const token = await running.issuer!.mintToken(claims, 3600);
+      const client = FulfillmentClient.connect(
+        resolveConnection({ explicit: { address: running.address, plaintext: true, token, api: "osac" }, env: {}, cliConfigPath: NO_CLI_CONFIG, osacConfigDir: NO_CLI_CONFIG }),
+      );
+      opened.push(client);
+      return { client, api: await apiFor(client) };
+    };
+    const tenantAdmin = { preferred_username: "ta", organization: ["acme"], realm_access: { roles: ["tenant-admin"] } };
+    let first: Simulator | undefined = await start();
+    let second: Simulator | undefined;
+    try {
+      const admin = await connect(first, tenantAdmin);
+      const kept = (await admin.client.call(Projects.method.create, { object: { metadata: { name: "kept" }, spec: { title: "Kept" } } })).object!;
+      const gone = (await admin.client.call(Projects.method.create, { object: { metadata: { name: "gone" }, spec: { title: "Gone" } } })).object!;
+      await admin.client.call(Projects.method.delete, { id: gone.id });
+      await order(admin.api, "in-kept", { project: "kept" });
+      await first.stop();
+      first = undefined;
+
+      second = await start();
+      const again = await connect(second, tenantAdmin);
+      const projects = await again.api.projects!.list();
+      expect(projects.map((p) => `${p.tenant}/${p.name}`).sort()).toEqual(["acme/", "acme/kept", "shared/"]);
+      expect(projects.find((p) => p.name === "kept")).toMatchObject({ id: kept.id, title: "Kept" });
+      expect((await again.api.clusters.get("in-kept"))?.metadata.project).toBe("kept");
+      expect((await order(again.api, "in-kept-2", { project: "kept" }))?.metadata.project).toBe("kept");
+      const error = await expectFulfillmentError(order(again.api, "in-gone", { project: "gone" }));
+      expect(error.serverMessage).toBe("project 'gone' doesn't exist");
+    } finally {
+      await first?.stop();
+      await second?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
