@@ -11,7 +11,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { rememberStackConfig } from "../toolkit/stackConfig";
-import { runInOperation, type OperationContext } from "../toolkit/operation";
+import { OperationCancelledError, runInOperation, type OperationContext } from "../toolkit/operation";
 import { errorMessage } from "../toolkit/common";
 import { packageSchema } from "./schema";
 import { PLUGIN_VERSION } from "./version";
@@ -242,7 +242,9 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
       return new Empty();
     }),
     cancel: unary(async () => {
-      for (const controller of running) controller.abort(new Error("the engine cancelled the operation"));
+      // The engine waits for the operations in flight: their waits end now, and each returns
+      // what it has (a created cluster's id as a partial failure), so nothing is orphaned.
+      for (const controller of running) controller.abort(new OperationCancelledError());
       return new Empty();
     }),
     getMapping: unary(async () => new proto.GetMappingResponse()),

@@ -14,7 +14,7 @@ import { parseDuration } from "../timing/duration";
 import { canonicalCidr } from "../client/cidr";
 import { upgradeRefusal } from "./clusterUpgrades";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
-import { operationTimeoutMs, timeoutSettingWords } from "../toolkit/operation";
+import { isOperationCancelled, operationTimeoutMs, timeoutSettingWords } from "../toolkit/operation";
 import { apiFor } from "../client/api";
 import { checkFailure, compact, containsUnknown, errorMessage, initFailure, isUnknown, progress, parseInputs, validateInputs } from "../toolkit/common";
 import {
@@ -505,6 +505,9 @@ export async function remove(id: string, props: ClusterOutputs): Promise<void> {
   try {
     await waitForDeletion(api, id, label, timeoutMs(props, "delete"));
   } catch (error) {
+    if (isOperationCancelled(error)) {
+      throw new Error(`cluster ${label}: ${errorMessage(error)}. Its deletion was requested and the cluster stays in the stack: run the same command again to keep waiting`);
+    }
     // By name: Pulumi may load this module more than once in a provider process.
     if (!(error instanceof Error) || error.name !== "WaitTimeoutError") throw error;
     const neverLanded = !props.hub && api.generation === "osac"

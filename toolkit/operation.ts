@@ -18,6 +18,18 @@ export interface OperationContext {
   kind?: "create" | "update" | "delete";
 }
 
+/** The reason a host aborts `signal` with when the engine cancels (Ctrl-C on `pulumi up`). Compare by name: the module may load twice. */
+export class OperationCancelledError extends Error {
+  constructor() {
+    super("the engine cancelled the operation (Ctrl-C or 'pulumi cancel'), so the wait stopped");
+    this.name = "OperationCancelledError";
+  }
+}
+
+export function isOperationCancelled(error: unknown): boolean {
+  return error instanceof Error && error.name === "OperationCancelledError";
+}
+
 const storage = new AsyncLocalStorage<OperationContext>();
 
 export function runInOperation<T>(context: OperationContext, body: () => Promise<T>): Promise<T> {
