@@ -22,12 +22,22 @@ const connectionProperties: Record<string, Property> = {
   address: str("host:port of the fulfillment service's gRPC API, without a scheme (e.g. `fulfillment-api.apps.example.com:443`)."),
   token: str("Bearer token (a JWT on the osac generation); kept secret.", { secret: true }),
   tokenScript: str("A shell command that prints a token; run again when the token expires or is refused."),
+  clientId: str("osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant."),
+  clientSecret: str("osac: the OAuth client's secret; kept secret.", { secret: true }),
+  issuer: str("osac: the OAuth issuer (an https URL); default: the first issuer the server trusts."),
+  scopes: str("osac: OAuth scopes to ask for, separated by spaces or commas."),
   insecure: bool("TLS without verifying the server certificate: for trying things out only."),
   plaintext: bool("No TLS at all: only for a server that serves plaintext gRPC, such as the simulator."),
   caFile: str("PEM file of the CA that signed the server certificate."),
   caPem: str("PEM text of that CA."),
   deadlineSeconds: { type: "number", description: "Deadline of each call, in seconds." },
   api: str("The API generation the server speaks: `osac` (osac.public.v1), `innabox` (fulfillment.v1) or `auto` (default: asked once through gRPC reflection)."),
+};
+
+/** A resource's `connection` takes the scopes as a list; configuration (strings) as one string. */
+const connectionTypeProperties: Record<string, Property> = {
+  ...connectionProperties,
+  scopes: { type: "array", items: { type: "string" }, description: "osac: OAuth scopes to ask for, e.g. `[\"openid\"]`." },
 };
 
 const CONNECTION = ref(
@@ -169,7 +179,7 @@ export function packageSchema(): Record<string, unknown> {
       inputProperties: connectionProperties,
     },
     types: {
-      "fulfillment:index:Connection": objectType("How a resource reaches the fulfillment service.", connectionProperties),
+      "fulfillment:index:Connection": objectType("How a resource reaches the fulfillment service.", connectionTypeProperties),
       "fulfillment:index:ClusterNodeSet": objectType("A node set of a cluster as the program declares it.", {
         size: { type: "integer", description: "Number of hosts; may change in place." },
         hostType: str("Host type id or name; must match the template's. Changing it replaces the cluster."),

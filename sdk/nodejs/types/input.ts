@@ -90,6 +90,14 @@ export interface ConnectionArgs {
      */
     caPem?: pulumi.Input<string | undefined>;
     /**
+     * osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant.
+     */
+    clientId?: pulumi.Input<string | undefined>;
+    /**
+     * osac: the OAuth client's secret; kept secret.
+     */
+    clientSecret?: pulumi.Input<string | undefined>;
+    /**
      * Deadline of each call, in seconds.
      */
     deadlineSeconds?: pulumi.Input<number | undefined>;
@@ -98,9 +106,17 @@ export interface ConnectionArgs {
      */
     insecure?: pulumi.Input<boolean | undefined>;
     /**
+     * osac: the OAuth issuer (an https URL); default: the first issuer the server trusts.
+     */
+    issuer?: pulumi.Input<string | undefined>;
+    /**
      * No TLS at all: only for a server that serves plaintext gRPC, such as the simulator.
      */
     plaintext?: pulumi.Input<boolean | undefined>;
+    /**
+     * osac: OAuth scopes to ask for, e.g. `["openid"]`.
+     */
+    scopes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Bearer token (a JWT on the osac generation); kept secret.
      */

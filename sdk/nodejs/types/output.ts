@@ -116,6 +116,14 @@ export interface Connection {
      */
     caPem?: string;
     /**
+     * osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant.
+     */
+    clientId?: string;
+    /**
+     * osac: the OAuth client's secret; kept secret.
+     */
+    clientSecret?: string;
+    /**
      * Deadline of each call, in seconds.
      */
     deadlineSeconds?: number;
@@ -124,9 +132,17 @@ export interface Connection {
      */
     insecure?: boolean;
     /**
+     * osac: the OAuth issuer (an https URL); default: the first issuer the server trusts.
+     */
+    issuer?: string;
+    /**
      * No TLS at all: only for a server that serves plaintext gRPC, such as the simulator.
      */
     plaintext?: boolean;
+    /**
+     * osac: OAuth scopes to ask for, e.g. `["openid"]`.
+     */
+    scopes?: string[];
     /**
      * Bearer token (a JWT on the osac generation); kept secret.
      */
