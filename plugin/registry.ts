@@ -2,13 +2,16 @@
 // check/diff/create/read/update/delete modules the dynamic resources delegate to.
 import type * as pulumi from "@pulumi/pulumi";
 import * as cluster from "../resources/clusterProvider";
+import * as clusterCatalogItem from "../resources/clusterCatalogItemProvider";
 import * as clusterTemplate from "../resources/clusterTemplateProvider";
+import * as clusterVersion from "../resources/clusterVersionProvider";
 import * as hostClass from "../resources/hostClassProvider";
 import * as hub from "../resources/hubProvider";
 import { CLUSTER_SECRET_OUTPUTS } from "../resources/cluster";
 import { diffCluster } from "../resources/clusterModel";
 import type { ClusterInputs, ClusterOutputs } from "../resources/clusterModel";
 import { equalByType } from "../resources/clusterView";
+import { sameJson } from "../json/values";
 
 type Props = Record<string, unknown>;
 
@@ -47,7 +50,29 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   "fulfillment:index:ClusterTemplate": { module: clusterTemplate as unknown as ResourceModule, secrets: ["connection"] },
   "fulfillment:index:HostClass": { module: hostClass as unknown as ResourceModule, secrets: ["connection"] },
   "fulfillment:index:Hub": { module: hub as unknown as ResourceModule, secrets: ["kubeconfig", "connection"] },
+  "fulfillment:index:ClusterCatalogItem": {
+    module: clusterCatalogItem as unknown as ResourceModule,
+    secrets: ["connection"],
+    // The module's own comparison: a validation schema respelled as the same JSON is no change.
+    changedPaths: (olds, news) =>
+      onlyUpdates([
+        ...clusterCatalogItem.changedFields(olds, news as unknown as clusterCatalogItem.CatalogItemInputs),
+        ...(sameJson(news.connection ?? {}, olds.connection ?? {}) ? [] : ["connection"]),
+      ]),
+  },
+  "fulfillment:index:ClusterVersion": {
+    module: clusterVersion as unknown as ResourceModule,
+    secrets: ["connection"],
+    // Server defaults (enabled, state ACTIVE, ...) count as unset, as in the module's diff.
+    changedPaths: (olds, news) =>
+      onlyUpdates(clusterVersion.drifted(olds, news as unknown as clusterVersion.ClusterVersionInputs)),
+  },
 };
+
+/** In-place changes of these properties; the module's replace reasons are added by detailedDiff. */
+function onlyUpdates(paths: readonly string[]): Record<string, ChangeKind> {
+  return Object.fromEntries(paths.map((path) => [path, "update" as const]));
+}
 
 /** `urn:pulumi:stack::project::fulfillment:index:Cluster::dev` -> its type token (the last type of a parent chain). */
 export function typeOfUrn(urn: string): string {

@@ -22,12 +22,22 @@ const connectionProperties: Record<string, Property> = {
   address: str("host:port of the fulfillment service's gRPC API, without a scheme (e.g. `fulfillment-api.apps.example.com:443`)."),
   token: str("Bearer token (a JWT on the osac generation); kept secret.", { secret: true }),
   tokenScript: str("A shell command that prints a token; run again when the token expires or is refused."),
+  clientId: str("osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant."),
+  clientSecret: str("osac: the OAuth client's secret; kept secret.", { secret: true }),
+  issuer: str("osac: the OAuth issuer (an https URL); default: the first issuer the server trusts."),
+  scopes: str("osac: OAuth scopes to ask for, separated by spaces or commas."),
   insecure: bool("TLS without verifying the server certificate: for trying things out only."),
   plaintext: bool("No TLS at all: only for a server that serves plaintext gRPC, such as the simulator."),
   caFile: str("PEM file of the CA that signed the server certificate."),
   caPem: str("PEM text of that CA."),
   deadlineSeconds: { type: "number", description: "Deadline of each call, in seconds." },
   api: str("The API generation the server speaks: `osac` (osac.public.v1), `innabox` (fulfillment.v1) or `auto` (default: asked once through gRPC reflection)."),
+};
+
+/** A resource's `connection` takes the scopes as a list; configuration (strings) as one string. */
+const connectionTypeProperties: Record<string, Property> = {
+  ...connectionProperties,
+  scopes: { type: "array", items: { type: "string" }, description: "osac: OAuth scopes to ask for, e.g. `[\"openid\"]`." },
 };
 
 const CONNECTION = ref(
@@ -41,18 +51,23 @@ const objectProject = (what: string) =>
   str(`osac: the project of the ${what}'s tenant (empty or left out: its default project). Changing it replaces the ${what}; an innabox server refuses it.`, { replaceOnChanges: true });
 
 const CLUSTER_INPUTS: Record<string, Property> = {
-  template: str("Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster.", { replaceOnChanges: true }),
+  template: str("Template id (e.g. `ocp_4_17_small`) or name; give this or `catalogItem`. Changing it replaces the cluster.", { replaceOnChanges: true }),
+  catalogItem: str("osac: order from a catalog item (id or name) instead of a template; its field definitions say what else may be set. Changing it replaces the cluster.", {
+    replaceOnChanges: true,
+  }),
   templateParameters: { type: "object", additionalProperties: ANY, description: "Plain values, packed into the type each template parameter declares. Changing them replaces the cluster." },
-  nodeSets: mapOf("ClusterNodeSet", "Node sets by name; unset ones take the template's defaults. Sizes change in place; a node set's hostClass replaces the cluster."),
+  nodeSets: mapOf("ClusterNodeSet", "Node sets by name; unset ones take the template's defaults. Sizes change in place; a node set's hostType (hostClass) replaces the cluster."),
   name: NAME,
   labels: LABELS,
   connection: CONNECTION,
   timeouts: ref("ClusterTimeouts", "How long the waits take at most; the `customTimeouts` resource option takes precedence."),
   pullSecret: str("osac: registry credentials (a .dockerconfigjson document); kept secret. Changing it replaces the cluster.", { secret: true }),
   sshPublicKey: str("osac: the SSH public key for the nodes. Changing it replaces the cluster."),
-  releaseImage: str("osac: the OpenShift release image. Changing it replaces the cluster."),
+  releaseImage: str("osac: the OpenShift release image. A change is an upgrade in place: the update waits until the cluster is READY again at the new image."),
   network: ref("ClusterNetwork", "osac: pod and service networks, compared the way the server canonicalizes them. Changing them replaces the cluster."),
   project: str("osac: the project of the cluster's tenant (empty: its default project). Changing it replaces the cluster."),
+  tenant: str("osac: the tenant to put the cluster in (default: the caller's). Changing it replaces the cluster."),
+  networkAttachment: ref("ClusterNetworkAttachment", "osac: attach the cluster to an existing subnet (changing it replaces the cluster) with these security groups (changed in place)."),
 };
 
 const CLUSTER_OUTPUTS: Record<string, Property> = {
@@ -74,6 +89,8 @@ const CLUSTER_OUTPUTS: Record<string, Property> = {
   effectiveReleaseImage: str("osac: the release image as stored (server default included)."),
   effectiveSshPublicKey: str("osac: the SSH public key as stored."),
   effectiveNetwork: ref("ClusterNetwork", "osac: the networks as stored (canonical CIDRs)."),
+  effectiveTenant: str("osac: the tenant the server put the cluster in."),
+  effectiveNetworkAttachment: ref("ClusterNetworkAttachment", "osac: the network attachment as stored."),
 };
 
 const TEMPLATE_INPUTS: Record<string, Property> = {
@@ -108,6 +125,39 @@ const HUB_INPUTS: Record<string, Property> = {
   connection: ref("Connection", "Hubs live in the admin API: the token must be an admin's. Kept secret.", { secret: true }),
 };
 
+const FIELD_DEFINITION_INPUTS: Record<string, Property> = {
+  path: str("Dot path into the cluster spec with the API's names: `node_sets.workers.size`, `template_parameters.ha`, `ssh_public_key`, ..."),
+  displayName: str("The name users see for the field."),
+  editable: bool("Whether users may set the field; a field that is not editable needs a default. Default false."),
+  default: { ...ANY, description: "Plain JSON applied when the user gives no value." },
+  validationSchema: { ...ANY, description: "A JSON Schema 2020-12, as an object or its JSON text, that user values must satisfy." },
+};
+
+const CATALOG_ITEM_INPUTS: Record<string, Property> = {
+  catalogItemId: str("The id clusters order as `catalogItem` (e.g. `small-dev`). Changing it replaces the item.", { replaceOnChanges: true }),
+  title: str("Title shown to users, e.g. 'Small development cluster'."),
+  description: str("Markdown."),
+  template: str("The template id clusters of this item are made from."),
+  published: bool("Only published items can be ordered (and listed by users). Default false, as on the server."),
+  fieldDefinitions: { type: "array", items: { $ref: "#/types/fulfillment:index:FieldDefinition" }, description: "The fields users may (or may not) set; with none, users may set anything." },
+  name: NAME,
+  labels: LABELS,
+  project: str("The project of the item's tenant (empty: its default project). Changing it replaces the item.", { replaceOnChanges: true }),
+  connection: ref("Connection", "Writing catalog items takes an admin or tenant-admin token. Kept secret.", { secret: true }),
+};
+
+const CLUSTER_VERSION_INPUTS: Record<string, Property> = {
+  version: str("SemVer 2.0.0, e.g. `4.17.0`. Changing it replaces the version; `pulumi import` and the `import` option find a version by it or by its id.", { replaceOnChanges: true }),
+  image: str("The OCI release image, e.g. `quay.io/openshift-release-dev/ocp-release:4.17.0-multi`. Changing it replaces the version.", { replaceOnChanges: true }),
+  enabled: bool("Whether new clusters may select it. Default true."),
+  default: bool("The default for new clusters; setting it clears the previous default."),
+  state: str("ACTIVE (default), DEPRECATED or OBSOLETE."),
+  allowedUpgrades: { type: "array", items: { type: "string" }, description: "Names (`name`) of the versions clusters on this one may upgrade to." },
+  name: str("`metadata.name`; default `<version with '-'>-<4 hex>` (e.g. `4-17-0-e769`), chosen by the server. Changing it replaces the version.", { replaceOnChanges: true }),
+  labels: LABELS,
+  connection: ref("Connection", "Cluster versions live in the admin API: the token must be an admin's. Kept secret.", { secret: true }),
+};
+
 function resource(description: string, inputs: Record<string, Property>, outputs: Record<string, Property>, requiredInputs: string[], required: string[]) {
   return { description, inputProperties: inputs, requiredInputs, properties: outputs, required };
 }
@@ -134,14 +184,16 @@ export function packageSchema(): Record<string, unknown> {
       inputProperties: connectionProperties,
     },
     types: {
-      "fulfillment:index:Connection": objectType("How a resource reaches the fulfillment service.", connectionProperties),
+      "fulfillment:index:Connection": objectType("How a resource reaches the fulfillment service.", connectionTypeProperties),
       "fulfillment:index:ClusterNodeSet": objectType("A node set of a cluster as the program declares it.", {
         size: { type: "integer", description: "Number of hosts; may change in place." },
-        hostClass: str("Host class id or name; must match the template's. Changing it replaces the cluster."),
+        hostType: str("Host type id or name; must match the template's. Changing it replaces the cluster."),
+        hostClass: str("The innabox spelling of `hostType` (give one of them); switching spellings with the same value changes nothing."),
       }, ["size"]),
       "fulfillment:index:NodeSetState": objectType("A node set as stored or observed.", {
         size: { type: "integer", description: "Number of hosts." },
-        hostClass: str("Host class id."),
+        hostType: str("Host type id (the osac spelling)."),
+        hostClass: str("Host class id (the same id, in the spelling existing stacks read)."),
       }, ["size", "hostClass"]),
       "fulfillment:index:ClusterTimeouts": objectType("Durations such as `45m` or `1h30m`.", {
         create: str("How long create waits for READY. Default 60m."),
@@ -152,6 +204,11 @@ export function packageSchema(): Record<string, unknown> {
         podCidr: str("e.g. 10.128.0.0/14"),
         serviceCidr: str("e.g. 172.30.0.0/16"),
       }),
+      "fulfillment:index:ClusterNetworkAttachment": objectType("osac: an existing subnet and the security groups a cluster attaches to.", {
+        subnet: str("The id of an existing Subnet. Changing it replaces the cluster."),
+        securityGroups: { type: "array", items: { type: "string" }, description: "Security group ids; changed in place." },
+      }, ["subnet"]),
+      "fulfillment:index:FieldDefinition": objectType("A field of a cluster spec that a catalog item lets users set (or fixes).", FIELD_DEFINITION_INPUTS, ["path"]),
       "fulfillment:index:ClusterCondition": objectType("A condition of a cluster.", {
         type: str("e.g. Ready."),
         status: str("True, False or Unknown."),
@@ -172,17 +229,18 @@ export function packageSchema(): Record<string, unknown> {
         default: { ...ANY, description: "A plain value of that type." },
       }, ["name", "type"]),
       "fulfillment:index:TemplateNodeSet": objectType("A default node set of a template.", {
-        hostClass: str("Host class id, e.g. `acme_1tib`."),
+        hostType: str("Host type id, e.g. `acme_1tib`."),
+        hostClass: str("The innabox spelling of `hostType` (give one of them)."),
         size: { type: "integer", description: "Number of hosts." },
-      }, ["hostClass", "size"]),
+      }, ["size"]),
     },
     resources: {
       "fulfillment:index:Cluster": resource(
         "An OpenShift cluster ordered from the fulfillment service. Create waits until the cluster is READY (bounded by `customTimeouts.create`, else `timeouts.create`), a resize until the hub reports the new sizes, delete until the service has removed it; the id reaches the state even when a wait fails.",
         CLUSTER_INPUTS,
         CLUSTER_OUTPUTS,
-        ["template"],
-        ["template", "clusterId", "templateId", "state", "apiUrl", "consoleUrl", "hub", "kubeconfig", "password"],
+        [],
+        ["clusterId", "templateId", "state", "apiUrl", "consoleUrl", "hub", "kubeconfig", "password"],
       ),
       "fulfillment:index:ClusterTemplate": resource("What clusters can be ordered. Writing templates takes an admin token.", TEMPLATE_INPUTS, TEMPLATE_INPUTS, ["templateId", "title", "nodeSets"], ["templateId", "title", "nodeSets"]),
       "fulfillment:index:HostClass": resource(
@@ -198,6 +256,20 @@ export function packageSchema(): Record<string, unknown> {
         { ...HUB_INPUTS, creationTimestamp: str("When the hub was registered.") },
         ["hubId", "kubeconfig", "namespace"],
         ["hubId", "kubeconfig", "namespace", "creationTimestamp"],
+      ),
+      "fulfillment:index:ClusterCatalogItem": resource(
+        "osac: an offering of clusters of one template, with the fields users may set (ClusterCatalogItems). Writing catalog items takes an admin or tenant-admin token.",
+        CATALOG_ITEM_INPUTS,
+        { ...CATALOG_ITEM_INPUTS, tenant: str("The tenant the item lives in: its clusters' users must see it.") },
+        ["catalogItemId", "title", "template"],
+        ["catalogItemId", "title", "template", "tenant"],
+      ),
+      "fulfillment:index:ClusterVersion": resource(
+        "osac: a release admins publish (osac.private.v1.ClusterVersions). The server picks the id and, unless given, the name.",
+        CLUSTER_VERSION_INPUTS,
+        { ...CLUSTER_VERSION_INPUTS, clusterVersionId: str("The version's id on the service.") },
+        ["version", "image"],
+        ["clusterVersionId", "version", "image", "enabled", "default", "state", "allowedUpgrades", "name"],
       ),
     },
     language: {

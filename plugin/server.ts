@@ -11,7 +11,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { rememberStackConfig } from "../toolkit/stackConfig";
-import { runInOperation } from "../toolkit/operation";
+import { OperationCancelledError, runInOperation, type OperationContext } from "../toolkit/operation";
 import { errorMessage } from "../toolkit/common";
 import { packageSchema } from "./schema";
 import { PLUGIN_VERSION } from "./version";
@@ -104,12 +104,12 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
   const running = new Set<AbortController>();
 
   /** Runs one resource operation with its progress on the resource's row and the engine's timeout. */
-  const operation = async <T>(urn: string, timeoutSeconds: number, body: () => Promise<T>): Promise<T> => {
+  const operation = async <T>(urn: string, timeoutSeconds: number, body: () => Promise<T>, kind?: OperationContext["kind"]): Promise<T> => {
     const controller = new AbortController();
     running.add(controller);
     try {
       return await runInOperation(
-        { progress: (line) => engine.status(urn, line), timeoutMs: timeoutFrom(timeoutSeconds), signal: controller.signal },
+        { progress: (line) => engine.status(urn, line), timeoutMs: timeoutFrom(timeoutSeconds), signal: controller.signal, kind },
         body,
       );
     } finally {
@@ -198,7 +198,7 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
         const news = plain(request.getProperties());
         // A preview's plan of a create: the inputs are all that is known (outputs stay unknown).
         if (request.getPreview()) return new proto.CreateResponse().setProperties(struct(wrapSecrets(news.plain, [...news.secretKeys, ...type.secrets])));
-        const result = await operation(request.getUrn(), request.getTimeout(), () => type.module.create(news.plain));
+        const result = await operation(request.getUrn(), request.getTimeout(), () => type.module.create(news.plain), "create");
         const response = new proto.CreateResponse();
         response.setId(result.id);
         response.setProperties(struct(wrapSecrets((result.outs ?? {}) as Props, [...news.secretKeys, ...type.secrets])));
@@ -228,7 +228,7 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
         if (request.getPreview()) {
           return new proto.UpdateResponse().setProperties(struct(wrapSecrets({ ...olds.plain, ...news.plain }, [...news.secretKeys, ...olds.secretKeys, ...type.secrets])));
         }
-        const result = await operation(request.getUrn(), request.getTimeout(), () => type.module.update(request.getId(), olds.plain, news.plain));
+        const result = await operation(request.getUrn(), request.getTimeout(), () => type.module.update(request.getId(), olds.plain, news.plain), "update");
         const response = new proto.UpdateResponse();
         response.setProperties(struct(wrapSecrets((result.outs ?? {}) as Props, [...news.secretKeys, ...olds.secretKeys, ...type.secrets])));
         return response;
@@ -238,11 +238,13 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
     delete: unary(async (request: proto.DeleteRequest) => {
       const type = resourceTypeOf(request.getUrn());
       const props = plain(request.getProperties());
-      await operation(request.getUrn(), request.getTimeout(), () => type.module.delete(request.getId(), props.plain));
+      await operation(request.getUrn(), request.getTimeout(), () => type.module.delete(request.getId(), props.plain), "delete");
       return new Empty();
     }),
     cancel: unary(async () => {
-      for (const controller of running) controller.abort(new Error("the engine cancelled the operation"));
+      // The engine waits for the operations in flight: their waits end now, and each returns
+      // what it has (a created cluster's id as a partial failure), so nothing is orphaned.
+      for (const controller of running) controller.abort(new OperationCancelledError());
       return new Empty();
     }),
     getMapping: unary(async () => new proto.GetMappingResponse()),

@@ -137,7 +137,7 @@ function sameDefinitions(a: readonly FieldDefinitionInput[] = [], b: readonly Fi
 }
 
 /** What changed in place (everything but the id and project). */
-function changedFields(olds: Partial<CatalogItemInputs>, news: CatalogItemInputs): string[] {
+export function changedFields(olds: Partial<CatalogItemInputs>, news: CatalogItemInputs): string[] {
   const changed: string[] = [];
   if (news.title !== olds.title) changed.push("title");
   if ((news.description ?? "") !== (olds.description ?? "")) changed.push("description");

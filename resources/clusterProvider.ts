@@ -14,7 +14,7 @@ import { parseDuration } from "../timing/duration";
 import { canonicalCidr } from "../client/cidr";
 import { upgradeRefusal } from "./clusterUpgrades";
 import { apiForInputs, clientForInputs } from "../toolkit/connect";
-import { operationTimeoutMs } from "../toolkit/operation";
+import { isOperationCancelled, operationTimeoutMs, timeoutSettingWords } from "../toolkit/operation";
 import { apiFor } from "../client/api";
 import { checkFailure, compact, containsUnknown, errorMessage, initFailure, isUnknown, progress, parseInputs, validateInputs } from "../toolkit/common";
 import {
@@ -42,6 +42,18 @@ export { pendingHintAfterMs } from "./clusterWaits";
 /** The engine's customTimeouts when a host passes them (the provider plugin), else `timeouts` or the default. */
 function timeoutMs(inputs: Pick<ClusterInputs, "timeouts">, kind: keyof typeof DEFAULT_TIMEOUTS): number {
   return operationTimeoutMs(() => parseDuration(inputs.timeouts?.[kind] ?? DEFAULT_TIMEOUTS[kind], `timeouts.${kind}`));
+}
+
+/** The setting a timed-out wait of `kind` ran under, for the message that says what to raise. */
+function timeoutSetting(inputs: Pick<ClusterInputs, "timeouts">, kind: keyof typeof DEFAULT_TIMEOUTS): string {
+  return timeoutSettingWords(kind, () => `timeouts.${kind} (now ${inputs.timeouts?.[kind] ?? `${DEFAULT_TIMEOUTS[kind]}, the default`})`);
+}
+
+/** A timed-out wait's message with the setting to raise; other errors unchanged. */
+function withTimeoutHint(error: unknown, inputs: Pick<ClusterInputs, "timeouts">, kind: keyof typeof DEFAULT_TIMEOUTS): string {
+  const message = errorMessage(error);
+  // By name: Pulumi may load this module more than once in a provider process.
+  return error instanceof Error && error.name === "WaitTimeoutError" ? `${message}. To wait longer, raise ${timeoutSetting(inputs, kind)}` : message;
 }
 
 /** Generation-dependent words in errors: which API the server speaks. */
@@ -341,7 +353,7 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
       id,
       outs as unknown as Record<string, unknown>,
       news,
-      `cluster ${label}: ${errorMessage(error)}\nThe cluster exists on the service and stays in the stack: ${next}; 'pulumi destroy' deletes it.`,
+      `cluster ${label}: ${withTimeoutHint(error, inputs, "create")}\nThe cluster exists on the service and stays in the stack: ${next}; 'pulumi destroy' deletes it.`,
     );
   }
 }
@@ -437,6 +449,7 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
     progress("cluster", label, `updated ${Object.keys(requestFor(current)).join(", ")}`);
   }
   const defaults = olds.templateDefaults ?? templateDefaults(undefined);
+  let waitKind: "update" | "create" = "update";
   try {
     if (nodeSetsChanged) latest = await waitForNodeSets(api, id, label, timeoutMs(inputs, "update"));
     if (changes.releaseImage) {
@@ -449,12 +462,13 @@ export async function update(id: string, olds: ClusterOutputs, news: Record<stri
       // waiting (init failure: timeout, interrupted wait, unreachable service) so that it
       // can "continue awaiting initialization": resume the wait for READY.
       progress("cluster", label, `is ${describeCluster(latest)}; waiting for it to become READY`);
+      waitKind = "create";
       latest = await waitForClusterReady(api, id, label, timeoutMs(inputs, "create"));
     }
     return { outs: toOutputs(inputs, await observe(api, latest, { label, deadline: Date.now() + timeoutMs(inputs, "update") }), defaults) };
   } catch (error) {
     const now = (await api.clusters.get(id).catch(() => undefined)) ?? latest;
-    throw initFailure(id, toOutputs(inputs, { cluster: now, hub: olds.hub ?? "", kubeconfig: olds.kubeconfig ?? "", password: olds.password ?? "" }, defaults) as unknown as Record<string, unknown>, news, `cluster ${label}: ${errorMessage(error)}`);
+    throw initFailure(id, toOutputs(inputs, { cluster: now, hub: olds.hub ?? "", kubeconfig: olds.kubeconfig ?? "", password: olds.password ?? "" }, defaults) as unknown as Record<string, unknown>, news, `cluster ${label}: ${withTimeoutHint(error, inputs, waitKind)}`);
   }
 }
 
@@ -491,6 +505,9 @@ export async function remove(id: string, props: ClusterOutputs): Promise<void> {
   try {
     await waitForDeletion(api, id, label, timeoutMs(props, "delete"));
   } catch (error) {
+    if (isOperationCancelled(error)) {
+      throw new Error(`cluster ${label}: ${errorMessage(error)}. Its deletion was requested and the cluster stays in the stack: run the same command again to keep waiting`);
+    }
     // By name: Pulumi may load this module more than once in a provider process.
     if (!(error instanceof Error) || error.name !== "WaitTimeoutError") throw error;
     const neverLanded = !props.hub && api.generation === "osac"
@@ -498,7 +515,7 @@ export async function remove(id: string, props: ClusterOutputs): Promise<void> {
       : "";
     throw new Error(
       `${error.message}. The service is still deleting it and the cluster stays in the stack: run the same command ` +
-        `again to keep waiting, or raise timeouts.delete (now ${props.timeouts?.delete ?? `${DEFAULT_TIMEOUTS.delete}, the default`}).${neverLanded}`,
+        `again to keep waiting, or raise ${timeoutSetting(props, "delete")}.${neverLanded}`,
     );
   }
 }

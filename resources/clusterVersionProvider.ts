@@ -64,7 +64,8 @@ function toView(version: ClusterVersion, previous: Partial<ClusterVersionInputs>
 
 const MUTABLE = ["enabled", "default", "state", "allowedUpgrades", "labels"] as const;
 
-function drifted(olds: Partial<ClusterVersionInputs>, news: ClusterVersionInputs): string[] {
+/** The mutable fields whose wanted value differs from what the state holds (server defaults count as unset). */
+export function drifted(olds: Partial<ClusterVersionInputs>, news: ClusterVersionInputs): string[] {
   const wanted: Record<(typeof MUTABLE)[number], unknown> = {
     enabled: news.enabled ?? true,
     default: news.default ?? false,

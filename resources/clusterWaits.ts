@@ -7,10 +7,20 @@ import * as grpc from "@grpc/grpc-js";
 import type { Cluster, ClusterProgress, FulfillmentApi } from "../client/api";
 import { grpcCode } from "../client/errors";
 import { formatDuration } from "../timing/duration";
-import { pollUntil } from "../timing/poll";
+import { pollUntil, untilAborted } from "../timing/poll";
 import { errorMessage, progress } from "../toolkit/common";
+import { currentOperation } from "../toolkit/operation";
 import { describeCluster, failureMessage, type Observed } from "./clusterView";
 import { watcherFor } from "./clusterWatcher";
+
+/**
+ * Aborted when the host cancels the operation (the plugin's Cancel: Ctrl-C on `pulumi up`);
+ * every wait then ends at once with the signal's reason, and the resource's error handling
+ * keeps the cluster's id in the state. The dynamic host never cancels: no signal there.
+ */
+function cancelSignal(): AbortSignal | undefined {
+  return currentOperation()?.signal;
+}
 
 /** How long a wait goes without news before it looks at its deadline (and a PENDING cluster's time) again. */
 const HEARTBEAT_MS = 1_000;
@@ -30,16 +40,18 @@ async function settled(
   ends: (cluster: ClusterProgress | undefined) => boolean,
   poll: (look: () => Promise<ClusterProgress | undefined>, timeoutMs: number) => Promise<unknown>,
 ): Promise<Cluster | undefined> {
+  const signal = cancelSignal();
+  signal?.throwIfAborted();
   const tracker = watcherFor(api).track(id);
   const deadline = Date.now() + timeout;
   const look = async () => {
-    const seen = await tracker.next(HEARTBEAT_MS);
+    const seen = await tracker.next(HEARTBEAT_MS, signal);
     return seen ? seen.cluster : api.clusters.get(id);
   };
   try {
     for (let first = true; ; first = false) {
       await poll(look, first ? timeout : Math.max(1, deadline - Date.now()));
-      const whole = await api.clusters.get(id);
+      const whole = await untilAborted(api.clusters.get(id), signal);
       if (ends(whole)) return whole;
     }
   } finally {
@@ -110,6 +122,7 @@ export async function waitForClusterReady(api: FulfillmentApi, id: string, label
         isDone,
         describe: describeCluster,
         onProgress: (line) => progress("cluster", label, line),
+        signal: cancelSignal(),
       }),
     );
     if (!cluster) throw disappeared(label, "while waiting for it to become READY");
@@ -159,6 +172,7 @@ export async function waitForNodeSets(api: FulfillmentApi, id: string, label: st
       isDone,
       describe: describeNodeSets,
       onProgress: (line) => progress("cluster", label, line),
+      signal: cancelSignal(),
     }),
   );
   if (!cluster) throw disappeared(label, "during the update");
@@ -208,6 +222,7 @@ async function credentialsOnceReadable(api: FulfillmentApi, id: string, label: s
       describe: (credentials) => (credentials ? "kubeconfig and password readable" : "READY, but the service cannot read the kubeconfig yet (INTERNAL)"),
       onProgress: (line) => progress("cluster", label, line),
       maxDelayMs: 2_000,
+      signal: cancelSignal(),
     });
     return result!;
   } catch (error) {
@@ -251,6 +266,7 @@ export async function waitForDeletion(api: FulfillmentApi, id: string, label: st
       isDone: (cluster) => cluster === undefined,
       describe: (cluster) => (cluster ? (cluster.status.state === "DELETING" ? "DELETING (the hub is removing it)" : "DELETING") : "DELETED"),
       onProgress: (line) => progress("cluster", label, line),
+      signal: cancelSignal(),
     }),
   );
 }

@@ -58,9 +58,10 @@ export interface Sighting {
 export interface ClusterTracker {
   /**
    * The next sighting newer than the last one this tracker returned, or, after `maxWaitMs`
-   * without one, the latest (undefined when the cluster has not been seen yet).
+   * without one, the latest (undefined when the cluster has not been seen yet). An abort of
+   * `signal` (the operation was cancelled) ends the wait at once, like `maxWaitMs` running out.
    */
-  next(maxWaitMs: number): Promise<Sighting | undefined>;
+  next(maxWaitMs: number, signal?: AbortSignal): Promise<Sighting | undefined>;
   release(): void;
 }
 
@@ -115,19 +116,22 @@ export class ClusterWatcher {
     this.#covered(id);
     const clock = this.#settings.clock;
     return {
-      next: async (maxWaitMs) => {
+      next: async (maxWaitMs, signal) => {
         const fresh = () => {
           const seen = this.#latest.get(id);
           return seen && seen.seq > lastSeq ? seen : undefined;
         };
         let seen = fresh();
-        if (!seen && maxWaitMs > 0) {
+        if (!seen && maxWaitMs > 0 && !signal?.aborted) {
           const timeUp = new AbortController();
+          const cancelled = () => timeUp.abort();
+          signal?.addEventListener("abort", cancelled, { once: true });
           await new Promise<void>((resolve) => {
             wake = resolve;
             clock.sleep(maxWaitMs, timeUp.signal).then(resolve, resolve);
           });
           wake = undefined;
+          signal?.removeEventListener("abort", cancelled);
           timeUp.abort();
           seen = fresh();
         }

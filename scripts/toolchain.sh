@@ -2,7 +2,7 @@
 # Builds the binaries this project needs from pinned Go modules into a cache outside
 # the repo, idempotently: a binary is rebuilt only when its helper module changes.
 #
-#   scripts/toolchain.sh pulumi        # pulumi CLI + Node.js language host + dynamic provider launcher
+#   scripts/toolchain.sh pulumi        # pulumi CLI + Node.js language host (with code generation) + dynamic provider launcher
 #   scripts/toolchain.sh kube          # kube-apiserver + kube-controller-manager (hub tests)
 #   scripts/toolchain.sh kubernetes    # the @pulumi/kubernetes provider plugin (hub bootstrap)
 #   scripts/toolchain.sh yaml          # pulumi-language-yaml (Pulumi YAML programs, `pulumi import` code)
@@ -76,8 +76,27 @@ LAUNCHER
 build_pulumi() {
   build_go_binary pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi \
     "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
-  build_go_binary language-nodejs github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs
+  build_language_nodejs
   install_dynamic_provider_launcher
+}
+
+# The Node.js language host the CLI runs is scripts/go/language-nodejs-codegen: it starts the
+# v3.68.0 host (the last one the module proxy serves, built under a versioned name beside it)
+# as a child, forwards every LanguageRuntime RPC to it, and serves the code generation RPCs
+# that host predates (GenerateProgram/Project/Package: `pulumi import` for TypeScript) with
+# the CLI's own pkg/v3 codegen. Its pkg/v3 must be the CLI's: bump both go.mod files together.
+build_language_nodejs() {
+  local codegen_mod="$ROOT/scripts/go/language-nodejs-codegen/go.mod"
+  if ! grep -q "github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION\$" "$codegen_mod"; then
+    log "scripts/go/language-nodejs-codegen/go.mod does not require github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION (the CLI's version):"
+    log "  cd scripts/go/language-nodejs-codegen && go get github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+    exit 1
+  fi
+  build_go_binary language-nodejs github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs-v3.68.0
+  # Its own sources count too (the stamp hashes go.mod, go.sum and the build flags).
+  local sources
+  sources="$(cat "$ROOT/scripts/go/language-nodejs-codegen/"*.go | sha256sum | cut -c1-16)"
+  build_go_binary language-nodejs-codegen . pulumi-language-nodejs "-X main.sourceHash=$sources"
 }
 
 build_kube() {

@@ -24,8 +24,26 @@ export interface PollOptions<T> {
   onProgress?: (line: string) => void;
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Ends the wait at once, rejecting with the signal's reason (e.g. the engine cancelled the operation). */
   signal?: AbortSignal;
   clock?: Clock;
+}
+
+/** `promise`, or the signal's reason as soon as it is aborted; the promise's own outcome is then ignored. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason ?? new Error("aborted"));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error)),
+    );
+  });
 }
 
 /** The one poll loop: capped exponential backoff, a deadline, progress whenever what is observed changes. */
@@ -37,7 +55,9 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   let delay = options.initialDelayMs ?? 100;
   let lastDescription = "nothing yet";
   for (;;) {
-    const value = await options.fetch();
+    options.signal?.throwIfAborted();
+    // A fetch may itself wait (for the next event of a stream): the signal ends that too.
+    const value = await untilAborted(options.fetch(), options.signal);
     const description = options.describe(value);
     if (description !== lastDescription) {
       options.onProgress?.(`${description} (after ${formatDuration(clock.now() - started)})`);

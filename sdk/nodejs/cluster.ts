@@ -41,6 +41,10 @@ export class Cluster extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly apiUrl: pulumi.Output<string>;
     /**
+     * osac: order from a catalog item (id or name) instead of a template; its field definitions say what else may be set. Changing it replaces the cluster.
+     */
+    declare public readonly catalogItem: pulumi.Output<string | undefined>;
+    /**
      * The cluster's id on the service.
      */
     declare public /*out*/ readonly clusterId: pulumi.Output<string>;
@@ -61,6 +65,10 @@ export class Cluster extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly effectiveNetwork: pulumi.Output<outputs.ClusterNetwork | undefined>;
     /**
+     * osac: the network attachment as stored.
+     */
+    declare public /*out*/ readonly effectiveNetworkAttachment: pulumi.Output<outputs.ClusterNetworkAttachment | undefined>;
+    /**
      * Every node set as the server stores it (defaults and host class ids filled in).
      */
     declare public /*out*/ readonly effectiveNodeSets: pulumi.Output<{[key: string]: outputs.NodeSetState} | undefined>;
@@ -76,6 +84,10 @@ export class Cluster extends pulumi.CustomResource {
      * Every parameter as the server stores it, defaults included; kept secret.
      */
     declare public /*out*/ readonly effectiveTemplateParameters: pulumi.Output<{[key: string]: any} | undefined>;
+    /**
+     * osac: the tenant the server put the cluster in.
+     */
+    declare public /*out*/ readonly effectiveTenant: pulumi.Output<string | undefined>;
     /**
      * The hub the cluster landed on; empty unless the token may read the admin API.
      */
@@ -97,7 +109,11 @@ export class Cluster extends pulumi.CustomResource {
      */
     declare public readonly network: pulumi.Output<outputs.ClusterNetwork | undefined>;
     /**
-     * Node sets by name; unset ones take the template's defaults. Sizes change in place; a node set's hostClass replaces the cluster.
+     * osac: attach the cluster to an existing subnet (changing it replaces the cluster) with these security groups (changed in place).
+     */
+    declare public readonly networkAttachment: pulumi.Output<outputs.ClusterNetworkAttachment | undefined>;
+    /**
+     * Node sets by name; unset ones take the template's defaults. Sizes change in place; a node set's hostType (hostClass) replaces the cluster.
      */
     declare public readonly nodeSets: pulumi.Output<{[key: string]: outputs.ClusterNodeSet} | undefined>;
     /**
@@ -121,7 +137,7 @@ export class Cluster extends pulumi.CustomResource {
      */
     declare public readonly pullSecret: pulumi.Output<string | undefined>;
     /**
-     * osac: the OpenShift release image. Changing it replaces the cluster.
+     * osac: the OpenShift release image. A change is an upgrade in place: the update waits until the cluster is READY again at the new image.
      */
     declare public readonly releaseImage: pulumi.Output<string | undefined>;
     /**
@@ -133,9 +149,9 @@ export class Cluster extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly state: pulumi.Output<string>;
     /**
-     * Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster.
+     * Template id (e.g. `ocp_4_17_small`) or name; give this or `catalogItem`. Changing it replaces the cluster.
      */
-    declare public readonly template: pulumi.Output<string>;
+    declare public readonly template: pulumi.Output<string | undefined>;
     /**
      * The template's defaults when the cluster was last read, to tell defaults from choices.
      */
@@ -149,6 +165,10 @@ export class Cluster extends pulumi.CustomResource {
      */
     declare public readonly templateParameters: pulumi.Output<{[key: string]: any} | undefined>;
     /**
+     * osac: the tenant to put the cluster in (default: the caller's). Changing it replaces the cluster.
+     */
+    declare public readonly tenant: pulumi.Output<string | undefined>;
+    /**
      * How long the waits take at most; the `customTimeouts` resource option takes precedence.
      */
     declare public readonly timeouts: pulumi.Output<outputs.ClusterTimeouts | undefined>;
@@ -160,17 +180,16 @@ export class Cluster extends pulumi.CustomResource {
      * @param args The arguments to use to populate this resource's properties.
      * @param opts A bag of options that control this resource's behavior.
      */
-    constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args?: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
-            if (args?.template === undefined && !opts.urn) {
-                throw new Error("Missing required property 'template'");
-            }
+            resourceInputs["catalogItem"] = args?.catalogItem;
             resourceInputs["connection"] = args?.connection ? pulumi.secret(args.connection) : undefined;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["name"] = args?.name;
             resourceInputs["network"] = args?.network;
+            resourceInputs["networkAttachment"] = args?.networkAttachment;
             resourceInputs["nodeSets"] = args?.nodeSets;
             resourceInputs["project"] = args?.project;
             resourceInputs["pullSecret"] = args?.pullSecret ? pulumi.secret(args.pullSecret) : undefined;
@@ -178,16 +197,19 @@ export class Cluster extends pulumi.CustomResource {
             resourceInputs["sshPublicKey"] = args?.sshPublicKey;
             resourceInputs["template"] = args?.template;
             resourceInputs["templateParameters"] = args?.templateParameters;
+            resourceInputs["tenant"] = args?.tenant;
             resourceInputs["timeouts"] = args?.timeouts;
             resourceInputs["apiUrl"] = undefined /*out*/;
             resourceInputs["clusterId"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["consoleUrl"] = undefined /*out*/;
             resourceInputs["effectiveNetwork"] = undefined /*out*/;
+            resourceInputs["effectiveNetworkAttachment"] = undefined /*out*/;
             resourceInputs["effectiveNodeSets"] = undefined /*out*/;
             resourceInputs["effectiveReleaseImage"] = undefined /*out*/;
             resourceInputs["effectiveSshPublicKey"] = undefined /*out*/;
             resourceInputs["effectiveTemplateParameters"] = undefined /*out*/;
+            resourceInputs["effectiveTenant"] = undefined /*out*/;
             resourceInputs["hub"] = undefined /*out*/;
             resourceInputs["kubeconfig"] = undefined /*out*/;
             resourceInputs["observedNodeSets"] = undefined /*out*/;
@@ -198,20 +220,24 @@ export class Cluster extends pulumi.CustomResource {
             resourceInputs["templateId"] = undefined /*out*/;
         } else {
             resourceInputs["apiUrl"] = undefined /*out*/;
+            resourceInputs["catalogItem"] = undefined /*out*/;
             resourceInputs["clusterId"] = undefined /*out*/;
             resourceInputs["conditions"] = undefined /*out*/;
             resourceInputs["connection"] = undefined /*out*/;
             resourceInputs["consoleUrl"] = undefined /*out*/;
             resourceInputs["effectiveNetwork"] = undefined /*out*/;
+            resourceInputs["effectiveNetworkAttachment"] = undefined /*out*/;
             resourceInputs["effectiveNodeSets"] = undefined /*out*/;
             resourceInputs["effectiveReleaseImage"] = undefined /*out*/;
             resourceInputs["effectiveSshPublicKey"] = undefined /*out*/;
             resourceInputs["effectiveTemplateParameters"] = undefined /*out*/;
+            resourceInputs["effectiveTenant"] = undefined /*out*/;
             resourceInputs["hub"] = undefined /*out*/;
             resourceInputs["kubeconfig"] = undefined /*out*/;
             resourceInputs["labels"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["network"] = undefined /*out*/;
+            resourceInputs["networkAttachment"] = undefined /*out*/;
             resourceInputs["nodeSets"] = undefined /*out*/;
             resourceInputs["observedNodeSets"] = undefined /*out*/;
             resourceInputs["parameterTypes"] = undefined /*out*/;
@@ -225,12 +251,13 @@ export class Cluster extends pulumi.CustomResource {
             resourceInputs["templateDefaults"] = undefined /*out*/;
             resourceInputs["templateId"] = undefined /*out*/;
             resourceInputs["templateParameters"] = undefined /*out*/;
+            resourceInputs["tenant"] = undefined /*out*/;
             resourceInputs["timeouts"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["connection", "effectiveTemplateParameters", "kubeconfig", "password", "pullSecret"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["template"] };
+        const replaceOnChanges = { replaceOnChanges: ["catalogItem", "template"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Cluster.__pulumiType, name, resourceInputs, opts);
     }
@@ -240,6 +267,10 @@ export class Cluster extends pulumi.CustomResource {
  * The set of arguments for constructing a Cluster resource.
  */
 export interface ClusterArgs {
+    /**
+     * osac: order from a catalog item (id or name) instead of a template; its field definitions say what else may be set. Changing it replaces the cluster.
+     */
+    catalogItem?: pulumi.Input<string | undefined>;
     /**
      * How this resource reaches the fulfillment service; unset fields come from the provider configuration (`fulfillment:address`, ...), then the FULFILLMENT_* environment, then the fulfillment CLI's config. Kept secret.
      */
@@ -257,7 +288,11 @@ export interface ClusterArgs {
      */
     network?: pulumi.Input<inputs.ClusterNetworkArgs | undefined>;
     /**
-     * Node sets by name; unset ones take the template's defaults. Sizes change in place; a node set's hostClass replaces the cluster.
+     * osac: attach the cluster to an existing subnet (changing it replaces the cluster) with these security groups (changed in place).
+     */
+    networkAttachment?: pulumi.Input<inputs.ClusterNetworkAttachmentArgs | undefined>;
+    /**
+     * Node sets by name; unset ones take the template's defaults. Sizes change in place; a node set's hostType (hostClass) replaces the cluster.
      */
     nodeSets?: pulumi.Input<{[key: string]: pulumi.Input<inputs.ClusterNodeSetArgs>} | undefined>;
     /**
@@ -269,7 +304,7 @@ export interface ClusterArgs {
      */
     pullSecret?: pulumi.Input<string | undefined>;
     /**
-     * osac: the OpenShift release image. Changing it replaces the cluster.
+     * osac: the OpenShift release image. A change is an upgrade in place: the update waits until the cluster is READY again at the new image.
      */
     releaseImage?: pulumi.Input<string | undefined>;
     /**
@@ -277,13 +312,17 @@ export interface ClusterArgs {
      */
     sshPublicKey?: pulumi.Input<string | undefined>;
     /**
-     * Template id (e.g. `ocp_4_17_small`) or name. Changing it replaces the cluster.
+     * Template id (e.g. `ocp_4_17_small`) or name; give this or `catalogItem`. Changing it replaces the cluster.
      */
-    template: pulumi.Input<string>;
+    template?: pulumi.Input<string | undefined>;
     /**
      * Plain values, packed into the type each template parameter declares. Changing them replaces the cluster.
      */
     templateParameters?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * osac: the tenant to put the cluster in (default: the caller's). Changing it replaces the cluster.
+     */
+    tenant?: pulumi.Input<string | undefined>;
     /**
      * How long the waits take at most; the `customTimeouts` resource option takes precedence.
      */

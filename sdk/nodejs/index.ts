@@ -10,10 +10,20 @@ export type Cluster = import("./cluster").Cluster;
 export const Cluster: typeof import("./cluster").Cluster = null as any;
 utilities.lazyLoad(exports, ["Cluster"], () => require("./cluster"));
 
+export { ClusterCatalogItemArgs } from "./clusterCatalogItem";
+export type ClusterCatalogItem = import("./clusterCatalogItem").ClusterCatalogItem;
+export const ClusterCatalogItem: typeof import("./clusterCatalogItem").ClusterCatalogItem = null as any;
+utilities.lazyLoad(exports, ["ClusterCatalogItem"], () => require("./clusterCatalogItem"));
+
 export { ClusterTemplateArgs } from "./clusterTemplate";
 export type ClusterTemplate = import("./clusterTemplate").ClusterTemplate;
 export const ClusterTemplate: typeof import("./clusterTemplate").ClusterTemplate = null as any;
 utilities.lazyLoad(exports, ["ClusterTemplate"], () => require("./clusterTemplate"));
+
+export { ClusterVersionArgs } from "./clusterVersion";
+export type ClusterVersion = import("./clusterVersion").ClusterVersion;
+export const ClusterVersion: typeof import("./clusterVersion").ClusterVersion = null as any;
+utilities.lazyLoad(exports, ["ClusterVersion"], () => require("./clusterVersion"));
 
 export { HostClassArgs } from "./hostClass";
 export type HostClass = import("./hostClass").HostClass;
@@ -46,8 +56,12 @@ const _module = {
         switch (type) {
             case "fulfillment:index:Cluster":
                 return new Cluster(name, <any>undefined, { urn })
+            case "fulfillment:index:ClusterCatalogItem":
+                return new ClusterCatalogItem(name, <any>undefined, { urn })
             case "fulfillment:index:ClusterTemplate":
                 return new ClusterTemplate(name, <any>undefined, { urn })
+            case "fulfillment:index:ClusterVersion":
+                return new ClusterVersion(name, <any>undefined, { urn })
             case "fulfillment:index:HostClass":
                 return new HostClass(name, <any>undefined, { urn })
             case "fulfillment:index:Hub":

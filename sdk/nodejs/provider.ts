@@ -38,9 +38,13 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["api"] = args?.api;
             resourceInputs["caFile"] = args?.caFile;
             resourceInputs["caPem"] = args?.caPem;
+            resourceInputs["clientId"] = args?.clientId;
+            resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
             resourceInputs["deadlineSeconds"] = pulumi.output(args?.deadlineSeconds).apply(JSON.stringify);
             resourceInputs["insecure"] = pulumi.output(args?.insecure).apply(JSON.stringify);
+            resourceInputs["issuer"] = args?.issuer;
             resourceInputs["plaintext"] = pulumi.output(args?.plaintext).apply(JSON.stringify);
+            resourceInputs["scopes"] = args?.scopes;
             resourceInputs["token"] = args?.token ? pulumi.secret(args.token) : undefined;
             resourceInputs["tokenScript"] = args?.tokenScript;
         }
@@ -70,6 +74,14 @@ export interface ProviderArgs {
      */
     caPem?: pulumi.Input<string | undefined>;
     /**
+     * osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant.
+     */
+    clientId?: pulumi.Input<string | undefined>;
+    /**
+     * osac: the OAuth client's secret; kept secret.
+     */
+    clientSecret?: pulumi.Input<string | undefined>;
+    /**
      * Deadline of each call, in seconds.
      */
     deadlineSeconds?: pulumi.Input<number | undefined>;
@@ -78,9 +90,17 @@ export interface ProviderArgs {
      */
     insecure?: pulumi.Input<boolean | undefined>;
     /**
+     * osac: the OAuth issuer (an https URL); default: the first issuer the server trusts.
+     */
+    issuer?: pulumi.Input<string | undefined>;
+    /**
      * No TLS at all: only for a server that serves plaintext gRPC, such as the simulator.
      */
     plaintext?: pulumi.Input<boolean | undefined>;
+    /**
+     * osac: OAuth scopes to ask for, separated by spaces or commas.
+     */
+    scopes?: pulumi.Input<string | undefined>;
     /**
      * Bearer token (a JWT on the osac generation); kept secret.
      */

@@ -170,6 +170,9 @@ describe("provider plugin: customTimeouts", () => {
       (error: Error) => error.message,
     );
     expect(failed).toMatch(/timed out after 3s waiting for cluster 'web'/);
+    // The message names the option that set the timeout, not the resource's own `timeouts`.
+    expect(failed).toMatch(/To wait longer, raise the customTimeouts\.create resource option \(now 3s\)/);
+    expect(failed).not.toMatch(/raise timeouts\./);
     const created = f.sim.snapshot().clusters as Array<{ id: string }>;
     expect(created).toHaveLength(1);
     const cluster = exportedResources(await pulumi("stack", "export")).find((r) => r.type === "fulfillment:index:Cluster");
@@ -177,5 +180,27 @@ describe("provider plugin: customTimeouts", () => {
     expect(cluster?.initErrors?.join("\n")).toMatch(/stays in the stack/);
     await pulumi("destroy", "--yes", "--skip-preview");
     expect(f.sim.snapshot().clusters).toHaveLength(0);
+  }, 300_000);
+
+  it("a delete that outlives customTimeouts.delete names that option, keeps the cluster in the state, and the next destroy finishes it", async () => {
+    const stuck = webCluster({ name: "stuck", labels: { "simulator.osac.io/deletion": "stuck" } }, { customTimeouts: { create: "1s", delete: "2s" } });
+    const dir = writeYamlProject(f.t, "stuck", { resources: { hub: { ...HUB, properties: { ...HUB.properties, hubId: "stuck-hub" } }, stuck } });
+    const pulumi = pulumiCli(dir, f.env);
+    await pulumi("stack", "init", "dev");
+    // The create times out (provisioning outlasts the test); the cluster stays in the state.
+    await pulumi("up", "--yes", "--skip-preview").catch(() => undefined);
+    const id = exportedResources(await pulumi("stack", "export")).find((r) => r.type === "fulfillment:index:Cluster")?.id;
+    expect(id).toBeTruthy();
+    const failed = await pulumi("destroy", "--yes", "--skip-preview").then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/timed out after 2s waiting for cluster 'stuck' \([0-9a-f-]+\) to be deleted/);
+    expect(failed).toMatch(/raise the customTimeouts\.delete resource option \(now 2s\)/);
+    expect(failed).not.toMatch(/raise timeouts\.delete/);
+    expect(exportedResources(await pulumi("stack", "export")).find((r) => r.type === "fulfillment:index:Cluster")?.id).toBe(id);
+    await f.api.clusters.update(id!, { labels: {} });
+    await pulumi("destroy", "--yes", "--skip-preview");
+    expect(f.sim.snapshot().clusters.map((c) => (c as { id: string }).id)).not.toContain(id);
   }, 300_000);
 });

@@ -76,4 +76,28 @@ describe("pollUntil", () => {
     controller.abort(new Error("interrupted"));
     await expect(pending).rejects.toThrow("interrupted");
   });
+
+  it("stops at once when its signal is aborted during a fetch that is itself waiting (for a stream's next event)", async () => {
+    const controller = new AbortController();
+    let fetched!: () => void;
+    const started = new Promise<void>((resolve) => (fetched = resolve));
+    const pending = pollUntil({
+      what: "x",
+      timeoutMs: 60_000,
+      fetch: () => (fetched(), new Promise<number>(() => undefined)),
+      isDone: () => false,
+      describe: String,
+      signal: controller.signal,
+    });
+    await started;
+    controller.abort(new Error("the engine cancelled the operation"));
+    await expect(pending).rejects.toThrow("the engine cancelled the operation");
+  });
+
+  it("does not fetch once its signal is aborted", async () => {
+    let fetches = 0;
+    const error = await pollUntil({ what: "x", timeoutMs: 60_000, fetch: async () => ++fetches, isDone: () => false, describe: String, signal: AbortSignal.abort(new Error("cancelled")) }).catch((e: Error) => e);
+    expect((error as Error).message).toBe("cancelled");
+    expect(fetches).toBe(0);
+  });
 });

@@ -52,6 +52,28 @@ Object.defineProperty(exports, "caPem", {
 });
 
 /**
+ * osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant.
+ */
+export declare const clientId: string | undefined;
+Object.defineProperty(exports, "clientId", {
+    get() {
+        return __config.get("clientId");
+    },
+    enumerable: true,
+});
+
+/**
+ * osac: the OAuth client's secret; kept secret.
+ */
+export declare const clientSecret: string | undefined;
+Object.defineProperty(exports, "clientSecret", {
+    get() {
+        return __config.get("clientSecret");
+    },
+    enumerable: true,
+});
+
+/**
  * Deadline of each call, in seconds.
  */
 export declare const deadlineSeconds: number | undefined;
@@ -74,12 +96,34 @@ Object.defineProperty(exports, "insecure", {
 });
 
 /**
+ * osac: the OAuth issuer (an https URL); default: the first issuer the server trusts.
+ */
+export declare const issuer: string | undefined;
+Object.defineProperty(exports, "issuer", {
+    get() {
+        return __config.get("issuer");
+    },
+    enumerable: true,
+});
+
+/**
  * No TLS at all: only for a server that serves plaintext gRPC, such as the simulator.
  */
 export declare const plaintext: boolean | undefined;
 Object.defineProperty(exports, "plaintext", {
     get() {
         return __config.getObject<boolean>("plaintext");
+    },
+    enumerable: true,
+});
+
+/**
+ * osac: OAuth scopes to ask for, separated by spaces or commas.
+ */
+export declare const scopes: string | undefined;
+Object.defineProperty(exports, "scopes", {
+    get() {
+        return __config.get("scopes");
     },
     enumerable: true,
 });

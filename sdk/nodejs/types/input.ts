@@ -20,13 +20,31 @@ export interface ClusterNetworkArgs {
 }
 
 /**
+ * osac: an existing subnet and the security groups a cluster attaches to.
+ */
+export interface ClusterNetworkAttachmentArgs {
+    /**
+     * Security group ids; changed in place.
+     */
+    securityGroups?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The id of an existing Subnet. Changing it replaces the cluster.
+     */
+    subnet: pulumi.Input<string>;
+}
+
+/**
  * A node set of a cluster as the program declares it.
  */
 export interface ClusterNodeSetArgs {
     /**
-     * Host class id or name; must match the template's. Changing it replaces the cluster.
+     * The innabox spelling of `hostType` (give one of them); switching spellings with the same value changes nothing.
      */
     hostClass?: pulumi.Input<string | undefined>;
+    /**
+     * Host type id or name; must match the template's. Changing it replaces the cluster.
+     */
+    hostType?: pulumi.Input<string | undefined>;
     /**
      * Number of hosts; may change in place.
      */
@@ -72,6 +90,14 @@ export interface ConnectionArgs {
      */
     caPem?: pulumi.Input<string | undefined>;
     /**
+     * osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant.
+     */
+    clientId?: pulumi.Input<string | undefined>;
+    /**
+     * osac: the OAuth client's secret; kept secret.
+     */
+    clientSecret?: pulumi.Input<string | undefined>;
+    /**
      * Deadline of each call, in seconds.
      */
     deadlineSeconds?: pulumi.Input<number | undefined>;
@@ -80,9 +106,17 @@ export interface ConnectionArgs {
      */
     insecure?: pulumi.Input<boolean | undefined>;
     /**
+     * osac: the OAuth issuer (an https URL); default: the first issuer the server trusts.
+     */
+    issuer?: pulumi.Input<string | undefined>;
+    /**
      * No TLS at all: only for a server that serves plaintext gRPC, such as the simulator.
      */
     plaintext?: pulumi.Input<boolean | undefined>;
+    /**
+     * osac: OAuth scopes to ask for, e.g. `["openid"]`.
+     */
+    scopes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Bearer token (a JWT on the osac generation); kept secret.
      */
@@ -94,13 +128,43 @@ export interface ConnectionArgs {
 }
 
 /**
+ * A field of a cluster spec that a catalog item lets users set (or fixes).
+ */
+export interface FieldDefinitionArgs {
+    /**
+     * Plain JSON applied when the user gives no value.
+     */
+    default?: any | undefined;
+    /**
+     * The name users see for the field.
+     */
+    displayName?: pulumi.Input<string | undefined>;
+    /**
+     * Whether users may set the field; a field that is not editable needs a default. Default false.
+     */
+    editable?: pulumi.Input<boolean | undefined>;
+    /**
+     * Dot path into the cluster spec with the API's names: `node_sets.workers.size`, `template_parameters.ha`, `ssh_public_key`, ...
+     */
+    path: pulumi.Input<string>;
+    /**
+     * A JSON Schema 2020-12, as an object or its JSON text, that user values must satisfy.
+     */
+    validationSchema?: any | undefined;
+}
+
+/**
  * A default node set of a template.
  */
 export interface TemplateNodeSetArgs {
     /**
-     * Host class id, e.g. `acme_1tib`.
+     * The innabox spelling of `hostType` (give one of them).
      */
-    hostClass: pulumi.Input<string>;
+    hostClass?: pulumi.Input<string | undefined>;
+    /**
+     * Host type id, e.g. `acme_1tib`.
+     */
+    hostType?: pulumi.Input<string | undefined>;
     /**
      * Number of hosts.
      */

@@ -46,13 +46,31 @@ export interface ClusterNetwork {
 }
 
 /**
+ * osac: an existing subnet and the security groups a cluster attaches to.
+ */
+export interface ClusterNetworkAttachment {
+    /**
+     * Security group ids; changed in place.
+     */
+    securityGroups?: string[];
+    /**
+     * The id of an existing Subnet. Changing it replaces the cluster.
+     */
+    subnet: string;
+}
+
+/**
  * A node set of a cluster as the program declares it.
  */
 export interface ClusterNodeSet {
     /**
-     * Host class id or name; must match the template's. Changing it replaces the cluster.
+     * The innabox spelling of `hostType` (give one of them); switching spellings with the same value changes nothing.
      */
     hostClass?: string;
+    /**
+     * Host type id or name; must match the template's. Changing it replaces the cluster.
+     */
+    hostType?: string;
     /**
      * Number of hosts; may change in place.
      */
@@ -98,6 +116,14 @@ export interface Connection {
      */
     caPem?: string;
     /**
+     * osac: an OAuth client id; with clientSecret, tokens come from the issuer by the client credentials grant.
+     */
+    clientId?: string;
+    /**
+     * osac: the OAuth client's secret; kept secret.
+     */
+    clientSecret?: string;
+    /**
      * Deadline of each call, in seconds.
      */
     deadlineSeconds?: number;
@@ -106,9 +132,17 @@ export interface Connection {
      */
     insecure?: boolean;
     /**
+     * osac: the OAuth issuer (an https URL); default: the first issuer the server trusts.
+     */
+    issuer?: string;
+    /**
      * No TLS at all: only for a server that serves plaintext gRPC, such as the simulator.
      */
     plaintext?: boolean;
+    /**
+     * osac: OAuth scopes to ask for, e.g. `["openid"]`.
+     */
+    scopes?: string[];
     /**
      * Bearer token (a JWT on the osac generation); kept secret.
      */
@@ -120,13 +154,43 @@ export interface Connection {
 }
 
 /**
+ * A field of a cluster spec that a catalog item lets users set (or fixes).
+ */
+export interface FieldDefinition {
+    /**
+     * Plain JSON applied when the user gives no value.
+     */
+    default?: any;
+    /**
+     * The name users see for the field.
+     */
+    displayName?: string;
+    /**
+     * Whether users may set the field; a field that is not editable needs a default. Default false.
+     */
+    editable?: boolean;
+    /**
+     * Dot path into the cluster spec with the API's names: `node_sets.workers.size`, `template_parameters.ha`, `ssh_public_key`, ...
+     */
+    path: string;
+    /**
+     * A JSON Schema 2020-12, as an object or its JSON text, that user values must satisfy.
+     */
+    validationSchema?: any;
+}
+
+/**
  * A node set as stored or observed.
  */
 export interface NodeSetState {
     /**
-     * Host class id.
+     * Host class id (the same id, in the spelling existing stacks read).
      */
     hostClass: string;
+    /**
+     * Host type id (the osac spelling).
+     */
+    hostType?: string;
     /**
      * Number of hosts.
      */
@@ -152,9 +216,13 @@ export interface TemplateDefaults {
  */
 export interface TemplateNodeSet {
     /**
-     * Host class id, e.g. `acme_1tib`.
+     * The innabox spelling of `hostType` (give one of them).
      */
-    hostClass: string;
+    hostClass?: string;
+    /**
+     * Host type id, e.g. `acme_1tib`.
+     */
+    hostType?: string;
     /**
      * Number of hosts.
      */
