@@ -18,6 +18,14 @@ type Props = Record<string, unknown>;
 /** Properties that steer the provider only and are never compared. */
 const NEVER_COMPARED = new Set(["adoptId"]);
 
+/**
+ * Inputs whose spellings mean the same: a left-out `project` and "" both name the tenant's
+ * default project, so moving between them is no change (the modules' own diff agrees).
+ */
+const NORMALIZED: Record<string, (value: unknown) => unknown> = {
+  project: (value) => value ?? "",
+};
+
 function valueAt(root: unknown, path: string): unknown {
   let current = root;
   for (const key of path.split(".")) {
@@ -40,7 +48,8 @@ export function changedInputs(olds: Props, oldInputs: Props, news: Props): Recor
   const changed: Record<string, ChangeKind> = {};
   for (const key of new Set([...Object.keys(news), ...Object.keys(oldInputs)])) {
     if (NEVER_COMPARED.has(key)) continue;
-    if (!sameJson(news[key] ?? null, olds[key] ?? null)) changed[key] = "update";
+    const normalize = NORMALIZED[key] ?? ((value: unknown) => value ?? null);
+    if (!sameJson(normalize(news[key]), normalize(olds[key]))) changed[key] = "update";
   }
   return changed;
 }

@@ -80,6 +80,12 @@ describe("plugin protocol helpers", () => {
     expect(changedInputs({ title: "a", description: "d", adoptId: "x" }, { title: "a", description: "d" }, { title: "b" })).toEqual({ title: "update", description: "update" });
   });
 
+  it("counts a left-out project and an empty one as the same default project, and a named one as a change", () => {
+    expect(changedInputs({ title: "a", project: "" }, { title: "a", project: "" }, { title: "b" })).toEqual({ title: "update" });
+    expect(changedInputs({ title: "a" }, { title: "a" }, { title: "a", project: "" })).toEqual({});
+    expect(changedInputs({ title: "a", project: "" }, { title: "a", project: "" }, { title: "a", project: "teama" })).toEqual({ project: "update" });
+  });
+
   it("finds the engine's address among the engine's arguments, and a type in a URN", () => {
     expect(engineAddressOf(["--logtostderr", "-v=9", "--tracing", "file:/x", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
     expect(engineAddressOf([])).toBeUndefined();
