@@ -1,4 +1,4 @@
-// The root Pulumi program: a stack of hubs, templates and clusters described in YAML.
+// The root Pulumi program: a stack of hubs, templates, catalog items and clusters described in YAML.
 // The document comes from the stack config `stack` (YAML text or an object) or from the
 // file named by `stackFile` (default `stack.yaml` next to Pulumi.yaml).
 import * as fs from "node:fs";
@@ -40,5 +40,6 @@ try {
 const outputs = buildStack(spec, baseDir);
 export const hubs = outputs.hubs;
 export const templates = outputs.templates;
+export const catalogItems = outputs.catalogItems;
 export const clusters = outputs.clusters;
 export const kubeconfigs = pulumi.secret(outputs.kubeconfigs);

@@ -62,6 +62,8 @@ export interface HubBootstrapArgs {
   /** Hub registration name and labels. */
   hubName?: pulumi.Input<string>;
   hubLabels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** osac: the project of the Hub registration's tenant (left out: its default project); see Hub. An innabox server refuses it at check. */
+  project?: pulumi.Input<string>;
   /** The service's API generation: decides the ClusterOrder group granted (`osac.openshift.io` on osac). Default innabox. */
   generation?: ApiGeneration;
 }
@@ -234,6 +236,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
         namespace,
         name: args.hubName,
         labels: args.hubLabels,
+        project: args.project,
         connection: args.connection,
       },
       parent,

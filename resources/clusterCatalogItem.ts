@@ -10,8 +10,8 @@ export interface FieldDefinitionArgs {
   editable?: pulumi.Input<boolean>;
   /** Plain JSON applied when the user gives no value. */
   default?: pulumi.Input<unknown>;
-  /** A JSON Schema 2020-12 (as an object or its JSON text) that user values must satisfy. */
-  validationSchema?: pulumi.Input<string | Record<string, unknown>>;
+  /** A JSON Schema 2020-12 (as an object, its JSON text, or the boolean schemas true/false) that user values must satisfy. */
+  validationSchema?: pulumi.Input<string | boolean | Record<string, unknown>>;
 }
 
 export interface ClusterCatalogItemArgs {

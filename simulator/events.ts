@@ -7,21 +7,40 @@
 // before they reach any subscriber (the innabox fan-out and PostgreSQL NOTIFY give no
 // delivery guarantee), and `disconnectAll` ends every subscription (a dropped stream).
 import { EventType } from "../proto/gen/events/v1/event_type_pb";
+import type { Project } from "../proto/gen/osac/public/v1/project_type_pb";
 import type { Kind, KindObject } from "./store";
 
 export { EventType };
 
+/** The kinds of change on the bus: the store's kinds, and osac projects. */
+export type ChangeKind = Kind | "projects";
+
+interface ChangeObjects extends Record<ChangeKind, unknown> {
+  clusters: KindObject<"clusters">;
+  templates: KindObject<"templates">;
+  hostClasses: KindObject<"hostClasses">;
+  hubs: KindObject<"hubs">;
+  catalogItems: KindObject<"catalogItems">;
+  clusterVersions: KindObject<"clusterVersions">;
+  /**
+   * osac projects live in the tenancy directory, not the store: the Projects handlers
+   * publish their changes themselves, as the public Project (the private Project type of
+   * the private Event's field 24 is not described in the facts).
+   */
+  projects: Project;
+}
+
 /** One change of one object. The object is a private copy: subscribers must not modify it. */
 export type ObjectChange = {
-  [K in Kind]: {
+  [K in ChangeKind]: {
     /** Event id, shared by every subscriber that receives this change. */
     id: string;
     type: EventType.OBJECT_CREATED | EventType.OBJECT_UPDATED | EventType.OBJECT_DELETED;
     kind: K;
     /** CREATED: the new object; UPDATED: after the change; DELETED: right before removal. */
-    object: KindObject<K>;
+    object: ChangeObjects[K];
   };
-}[Kind];
+}[ChangeKind];
 
 export interface Subscriber {
   onChange(change: ObjectChange): void;
@@ -31,7 +50,7 @@ export interface Subscriber {
 
 /** Which changes a lost-events fault applies to. */
 export interface LossFilter {
-  kind?: Kind;
+  kind?: ChangeKind;
   type?: ObjectChange["type"];
 }
 

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../resources/cluster";
 import { ClusterTemplate } from "../resources/clusterTemplate";
+import { ClusterCatalogItem } from "../resources/clusterCatalogItem";
 import { HostClass } from "../resources/hostClass";
 import { Hub } from "../resources/hub";
 import { HubBootstrap } from "../components/hubBootstrap";
@@ -14,6 +15,7 @@ export interface StackOutputs {
   hubs: Record<string, pulumi.Output<string>>;
   hostClasses: Record<string, pulumi.Output<string>>;
   templates: Record<string, pulumi.Output<string>>;
+  catalogItems: Record<string, pulumi.Output<string>>;
   clusters: Record<string, pulumi.Output<{ id: string; state: string; apiUrl: string; consoleUrl: string; hub: string }>>;
   kubeconfigs: Record<string, pulumi.Output<string>>;
 }
@@ -39,6 +41,7 @@ function buildHub(spec: HubSpec, index: number, baseDir: string, connection: Sta
         token: spec.bootstrap.token,
         hubName: spec.name,
         hubLabels: spec.labels,
+        project: spec.project,
         connection,
       },
       { dependsOn: crd ? [crd] : [] },
@@ -50,6 +53,7 @@ function buildHub(spec: HubSpec, index: number, baseDir: string, connection: Sta
     namespace: spec.namespace,
     name: spec.name,
     labels: spec.labels,
+    project: spec.project,
     connection,
   });
 }
@@ -88,7 +92,7 @@ export function buildStack(spec: StackSpec, baseDir: string): StackOutputs {
   const hostClasses = new Map(
     (spec.hostClasses ?? []).map((h) => [
       h.id,
-      new HostClass(h.id, { hostClassId: h.id, title: h.title, description: h.description, name: h.name, labels: h.labels, connection }),
+      new HostClass(h.id, { hostClassId: h.id, title: h.title, description: h.description, name: h.name, labels: h.labels, project: h.project, connection }),
     ]),
   );
   const templates = new Map(
@@ -105,14 +109,34 @@ export function buildStack(spec: StackSpec, baseDir: string): StackOutputs {
         ),
         name: t.name,
         labels: t.labels,
+        project: t.project,
         connection,
       }),
     ]),
   );
-  const outputs: StackOutputs = { hubs: {}, hostClasses: {}, templates: {}, clusters: {}, kubeconfigs: {} };
+  const catalogItems = new Map(
+    (spec.catalogItems ?? []).map((item) => [
+      item.id,
+      new ClusterCatalogItem(item.id, {
+        catalogItemId: item.id,
+        title: item.title,
+        description: item.description,
+        // A template of this stack is referenced through its output, so Pulumi creates it first.
+        template: templates.get(item.template)?.templateId ?? item.template,
+        published: item.published,
+        fieldDefinitions: item.fieldDefinitions,
+        name: item.name,
+        labels: item.labels,
+        project: item.project,
+        connection,
+      }),
+    ]),
+  );
+  const outputs: StackOutputs = { hubs: {}, hostClasses: {}, templates: {}, catalogItems: {}, clusters: {}, kubeconfigs: {} };
   outputs.hubs = Object.fromEntries((spec.hubs ?? []).map((h, i) => [h.id, hubs[i].hubId]));
   for (const [id, hostClass] of hostClasses) outputs.hostClasses[id] = hostClass.hostClassId;
   for (const [id, template] of templates) outputs.templates[id] = template.templateId;
+  for (const [id, item] of catalogItems) outputs.catalogItems[id] = item.catalogItemId;
   for (const [index, c] of (spec.clusters ?? []).entries()) {
     const template = templates.get(c.template);
     const cluster = new Cluster(
@@ -124,6 +148,7 @@ export function buildStack(spec: StackSpec, baseDir: string): StackOutputs {
         nodeSets: c.nodeSets,
         name: c.name,
         labels: c.labels,
+        project: c.project,
         timeouts: c.timeouts,
         connection,
       },

@@ -1,9 +1,13 @@
-// The YAML stack format: hubs, host classes, templates and clusters in one document, Terraform-style.
+// The YAML stack format: hubs, host classes, templates, catalog items and clusters in one
+// document, Terraform-style. Fields a resource has too are validated by that resource's own
+// schema, so the messages are the same in both.
 import { z } from "zod";
 import { durationSchema as oneDurationGrammar } from "../timing/duration";
 import { connectionInputSchema } from "../client/connection";
 import { dnsLabelSchema, labelsSchema } from "../toolkit/common";
-import { nodeSetInputSchema } from "../resources/clusterModel";
+import { clusterInputsSchema, nodeSetInputSchema } from "../resources/clusterModel";
+import { projectSchema } from "../resources/objectProject";
+import { catalogItemInputsSchema } from "../resources/clusterCatalogItemProvider";
 
 const idSchema = z
   .string({ message: "expected an id such as 'prod-hub-01'" })
@@ -35,6 +39,8 @@ export const hubSpecSchema = z
     bootstrap: bootstrapSchema.optional(),
     name: dnsLabelSchema.optional(),
     labels: labelsSchema,
+    /** osac: the project of the hub's tenant (left out: its default project). */
+    project: projectSchema,
   })
   .refine((hub) => (hub.kubeconfigFile === undefined) !== (hub.bootstrap === undefined), {
     message: "set exactly one of kubeconfigFile (a ready kubeconfig) or bootstrap (set the hub up from an admin kubeconfig)",
@@ -49,6 +55,7 @@ export const hostClassSpecSchema = z.strictObject({
   description: z.string().optional(),
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
+  project: projectSchema,
 });
 
 export const templateSpecSchema = z.strictObject({
@@ -70,6 +77,26 @@ export const templateSpecSchema = z.strictObject({
   nodeSets: z.record(z.string(), z.strictObject({ hostClass: z.string().min(1), size: nodeSetInputSchema.shape.size })),
   name: dnsLabelSchema.optional(),
   labels: labelsSchema,
+  project: projectSchema,
+});
+
+const catalogItem = catalogItemInputsSchema.shape;
+
+/** osac: an offering of clusters of one template (ClusterCatalogItem). */
+export const catalogItemSpecSchema = z.strictObject({
+  /** The id clusters order as `catalogItem`. */
+  id: z
+    .string({ message: "expected a catalog item id such as 'small-dev'" })
+    .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: "use letters, digits, '-', '_' and '.' (e.g. 'small-dev')" }),
+  title: catalogItem.title,
+  description: catalogItem.description,
+  /** A template of this stack or one the service has. */
+  template: catalogItem.template,
+  published: catalogItem.published,
+  fieldDefinitions: catalogItem.fieldDefinitions,
+  name: catalogItem.name,
+  labels: catalogItem.labels,
+  project: catalogItem.project,
 });
 
 export const clusterSpecSchema = z.strictObject({
@@ -79,6 +106,7 @@ export const clusterSpecSchema = z.strictObject({
   parameters: z.record(z.string(), z.unknown()).optional(),
   nodeSets: z.record(z.string(), nodeSetInputSchema).optional(),
   labels: labelsSchema,
+  project: clusterInputsSchema.shape.project,
   timeouts: z.strictObject({ create: durationSchema.optional(), update: durationSchema.optional(), delete: durationSchema.optional() }).optional(),
 });
 
@@ -89,6 +117,8 @@ export const stackSpecSchema = z
     /** Host classes to create (writing them takes an admin token); template node sets may name them or the service's. */
     hostClasses: z.array(hostClassSpecSchema).optional(),
     templates: z.array(templateSpecSchema).optional(),
+    /** osac only; writing them takes an admin or tenant-admin token. */
+    catalogItems: z.array(catalogItemSpecSchema).optional(),
     clusters: z.array(clusterSpecSchema).optional(),
   })
   .superRefine((spec, ctx) => {
@@ -104,6 +134,7 @@ export const stackSpecSchema = z
     unique(spec.hubs, "id", "hubs");
     unique(spec.hostClasses, "id", "hostClasses");
     unique(spec.templates, "id", "templates");
+    unique(spec.catalogItems, "id", "catalogItems");
     unique(spec.clusters, "name", "clusters");
   });
 
@@ -111,4 +142,5 @@ export type StackSpec = z.infer<typeof stackSpecSchema>;
 export type HubSpec = z.infer<typeof hubSpecSchema>;
 export type HostClassSpec = z.infer<typeof hostClassSpecSchema>;
 export type TemplateSpec = z.infer<typeof templateSpecSchema>;
+export type CatalogItemSpec = z.infer<typeof catalogItemSpecSchema>;
 export type ClusterSpec = z.infer<typeof clusterSpecSchema>;

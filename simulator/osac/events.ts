@@ -3,7 +3,8 @@
 // after the subscription, no snapshot; the filter is CEL over `event` with every enum value
 // name of the package as an integer constant (compile error → INVALID_ARGUMENT `failed to
 // compile filter '<filter>'`). Public: only objects of tenants the caller sees, no hubs, the
-// payload in its public form (clusters' pull_secret is not redacted). Private: everything.
+// payload in its public form (clusters' pull_secret is not redacted), projects included.
+// Private: everything but projects (their private type is not in the facts).
 import * as grpc from "@grpc/grpc-js";
 import { create, type DescFile, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { EventSchema as PublicEventSchema, file_osac_public_v1_event_type } from "../../proto/gen/osac/public/v1/event_type_pb";
@@ -73,6 +74,12 @@ function toEvent(change: ObjectChange, isPublic: boolean): Message | null {
   const map = isPublic ? cache.public : cache.private;
   let event = map.get(change);
   if (event !== undefined) return event;
+  if (change.kind === "projects") {
+    // The public Event's `project` (11); the private one's (24) is of a type the facts do not describe.
+    event = isPublic ? create(PublicEventSchema, { id: change.id, type: change.type as number, payload: { case: "project", value: change.object } }) : null;
+    map.set(change, event);
+    return event;
+  }
   const payload = PAYLOADS[change.kind];
   const object = change.object as unknown as Message;
   if (isPublic) {

@@ -6,14 +6,19 @@
 // UNIMPLEMENTED "method Create not implemented". Names are immutable; the generic server's
 // id, NOT_FOUND and List rules apply. Project writes are kept in the state file (its
 // `extra.projects` section), so a restarted simulator still has them, as the database would.
-import { create, type Message } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+// Creates, updates and deletes go out on Events/Watch like the other objects' (public Event
+// `project`, 11): CREATED, UPDATED when something changed, and DELETED carrying the deletion
+// time (a project has no finalizers, so the DAO archives it in one step).
+import { randomUUID } from "node:crypto";
+import { create, equals, type Message } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampNow } from "@bufbuild/protobuf/wkt";
 import { status } from "@grpc/grpc-js";
 import { Projects } from "../../proto/gen/osac/public/v1/projects_service_pb";
 import { ProjectSchema, type Project } from "../../proto/gen/osac/public/v1/project_type_pb";
 import { Tenants } from "../../proto/gen/osac/public/v1/tenants_service_pb";
 import { TenantSchema } from "../../proto/gen/osac/public/v1/tenant_type_pb";
 import { ApiError, invalidArgument, objectExists, objectNotFound } from "../errors";
+import { EventType, type EventBus } from "../events";
 import { compileFilter } from "../filter";
 import type { ServedApi } from "../server";
 import type { Handlers } from "../services/crud";
@@ -53,10 +58,13 @@ const unimplemented = (method: string) => () => {
   throw new ApiError(status.UNIMPLEMENTED, `method ${method} not implemented`);
 };
 
-export function projectApis(env: () => OsacEnv): ServedApi[] {
+export function projectApis(env: () => OsacEnv, events: EventBus): ServedApi[] {
   const directory = (): Directory => env().directory;
   // Project writes go to the state file with the objects.
   const persist = (): void => env().store.commit();
+  const publish = (type: EventType.OBJECT_CREATED | EventType.OBJECT_UPDATED | EventType.OBJECT_DELETED, object: Project): void => {
+    if (!env().store.frozen) events.publish({ id: randomUUID(), type, kind: "projects", object });
+  };
   const find = (subject: OsacSubject, id: string): ProjectRecord => {
     if (id === "") throw invalidArgument("identifier is mandatory");
     const record = directory()
@@ -92,6 +100,7 @@ export function projectApis(env: () => OsacEnv): ServedApi[] {
         creator: creatorOf(caller, true),
       });
       persist();
+      publish(EventType.OBJECT_CREATED, projectMessage(record));
       return create(output("Create"), { object: projectMessage(record) });
     },
     Update: (request, subject) => {
@@ -99,19 +108,26 @@ export function projectApis(env: () => OsacEnv): ServedApi[] {
       if (!object) throw invalidArgument("object is mandatory");
       if (object.id === "") throw invalidArgument("object identifier is mandatory");
       const record = find(subject as OsacSubject, object.id);
+      const before = projectMessage(record);
       if (object.metadata && object.metadata.name !== record.name) throw invalidArgument("field 'metadata.name' is immutable");
       if (object.metadata?.tenant && object.metadata.tenant !== record.tenant) throw invalidArgument("field 'metadata.tenant' is immutable");
       record.title = object.spec?.title ?? "";
       if (object.spec?.description !== undefined) record.description = object.spec.description;
       else delete record.description;
       persist();
-      return create(output("Update"), { object: projectMessage(record) });
+      const after = projectMessage(record);
+      if (!equals(ProjectSchema, before, after)) publish(EventType.OBJECT_UPDATED, after);
+      return create(output("Update"), { object: after });
     },
     Delete: (request, subject) => {
       const id = (request as unknown as { id: string }).id;
       if (id === "") throw new ApiError(status.INTERNAL, "object identifier is mandatory");
-      directory().removeProject(find(subject as OsacSubject, id));
+      const record = find(subject as OsacSubject, id);
+      directory().removeProject(record);
       persist();
+      const final = projectMessage(record);
+      final.metadata!.deletionTimestamp = timestampNow();
+      publish(EventType.OBJECT_DELETED, final);
       return create(output("Delete"), {});
     },
   };

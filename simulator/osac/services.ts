@@ -156,7 +156,7 @@ export function osacApis(env: () => OsacEnv, trustedTokenIssuers: readonly strin
     { service: PrivateTemplates, handlers: osacHandlers(PrivateTemplates, "templates", osacView(osacSchemas.templates), catalogHooks, env) },
     { service: PrivateHostTypes, handlers: osacHandlers(PrivateHostTypes, "hostClasses", osacView(osacSchemas.hostClasses), catalogHooks, env) },
     { service: PrivateCapabilities, handlers: privateCapabilities },
-    ...projectApis(env),
+    ...projectApis(env, events),
     ...versionApis,
     { service: PublicEvents, handlers: {}, streams: osacEventsStreams(events, true, log) },
     { service: PrivateEvents, handlers: {}, streams: osacEventsStreams(events, false, log) },

@@ -36,7 +36,10 @@ export function publicEvent(change: ObjectChange): Event | undefined {
 }
 
 function toPublicEvent(change: ObjectChange): Event | null {
-  const project = (to: DescMessage) => convert(kindSchemas[change.kind] as DescMessage, change.object as Message, to);
+  // osac projects: never published on an innabox simulator, and events.v1 has no payload for them.
+  if (change.kind === "projects") return null;
+  const kind = change.kind;
+  const project = (to: DescMessage) => convert(kindSchemas[kind] as DescMessage, change.object as Message, to);
   const base = { id: change.id, type: change.type };
   switch (change.kind) {
     case "clusters":

@@ -1,7 +1,8 @@
 // osac Events/Watch over real gRPC against shared/osac-api.md "Events": changes after the
 // subscription, CEL filters with enum constants, tenant filtering, no hubs on the public
 // stream, pull_secret not redacted, the private stream for admins, and cluster versions
-// (public `cluster_version` without the image, private with it).
+// (public `cluster_version` without the image, private with it), and projects (public
+// `project`, 11).
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Events } from "../../proto/gen/osac/public/v1/events_service_pb";
@@ -11,6 +12,7 @@ import type { Event as PrivateEvent } from "../../proto/gen/osac/private/v1/even
 import { Clusters } from "../../proto/gen/osac/public/v1/clusters_service_pb";
 import { Hubs } from "../../proto/gen/osac/private/v1/hubs_service_pb";
 import { ClusterVersions as PrivateVersions } from "../../proto/gen/osac/private/v1/cluster_versions_service_pb";
+import { Projects } from "../../proto/gen/osac/public/v1/projects_service_pb";
 import { serverStreamingCall, type ServerStreamingMethod } from "../../proto/grpc";
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import { startOsac, type OsacFixture } from "../helpers/osacRaw";
@@ -135,5 +137,36 @@ describe("osac simulator: Events/Watch", () => {
     // The public message has no image field at all; the private one carries it.
     expect(version(seen[0])?.spec).not.toHaveProperty("image");
     expect((version(all[0]) as { spec?: { image?: string } } | undefined)?.spec?.image).toBe("quay.io/ocp-release:4.20.0");
+  });
+
+  it("streams a project's CREATED, UPDATED and DELETED to the clients of its tenant only", async () => {
+    const filter = "has(event.project)";
+    const acmeAdmin = await f.token({ preferred_username: "ta", organization: ["acme"], realm_access: { roles: ["tenant-admin"] } });
+    const alices = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, { filter }, f.alice);
+    const bobs = await watch<typeof Events.method.watch.input, Event>(f, Events.method.watch, { filter }, f.bob);
+    const created = (await f.client.call(Projects.method.create, { object: { metadata: { name: "evented" }, spec: { title: "Evented" } } }, acmeAdmin)).object!;
+    await f.client.call(Projects.method.update, { object: { id: created.id, metadata: { name: "evented" }, spec: { title: "Evented", description: "now described" } } }, acmeAdmin);
+    // Nothing changed: no event, as for the other objects.
+    await f.client.call(Projects.method.update, { object: { id: created.id, metadata: { name: "evented" }, spec: { title: "Evented", description: "now described" } } }, acmeAdmin);
+    await f.client.call(Projects.method.delete, { id: created.id }, acmeAdmin);
+    // Bob's sentinel: a project of his own tenant, made after all of acme's changes.
+    const otherAdmin = await f.token({ preferred_username: "to", organization: ["other"], realm_access: { roles: ["tenant-admin"] } });
+    const sentinel = (await f.client.call(Projects.method.create, { object: { metadata: { name: "bobs" }, spec: { title: "Bob's" } } }, otherAdmin)).object!;
+    const seen = await alices.take(3);
+    const [bobFirst] = await bobs.take(1);
+    alices.cancel();
+    bobs.cancel();
+    const project = (event: Event) => (event.payload.case === "project" ? event.payload.value : undefined);
+    expect(seen.map((event) => [event.type, project(event)?.id])).toEqual([
+      [EventType.OBJECT_CREATED, created.id],
+      [EventType.OBJECT_UPDATED, created.id],
+      [EventType.OBJECT_DELETED, created.id],
+    ]);
+    expect(project(seen[0])).toMatchObject({ metadata: { name: "evented", tenant: "acme" }, spec: { title: "Evented" } });
+    expect(project(seen[0])?.spec?.description).toBeUndefined();
+    expect(project(seen[1])?.spec?.description).toBe("now described");
+    expect(project(seen[2])?.metadata?.deletionTimestamp).toBeDefined();
+    expect(new Set(seen.map((event) => event.id)).size).toBe(3);
+    expect([bobFirst.type, project(bobFirst)?.id, project(bobFirst)?.metadata?.tenant]).toEqual([EventType.OBJECT_CREATED, sentinel.id, "other"]);
   });
 });

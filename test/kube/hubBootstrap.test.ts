@@ -17,6 +17,7 @@ import { clientFor, closeAllClients } from "../../client/client";
 import { Hubs } from "../../proto/gen/private/v1/hubs_service_pb";
 import { Clusters } from "../../proto/gen/private/v1/clusters_service_pb";
 import { ClusterState } from "../../proto/gen/private/v1/cluster_type_pb";
+import { startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 import { filesContaining, getObject, kubectl, requireBuilt, timed } from "./kubeTestUtils";
 
 const NS = "cloudkit-orders";
@@ -25,11 +26,13 @@ const HUB = "kube-hub";
 describe("HubBootstrap on a real Kubernetes API server", () => {
   let kube: LocalKube;
   let sim: Simulator;
+  /** An osac service for the hub registered in a project (no ClusterOrders are made there). */
+  let osac: GenerationSimulator;
   let t: TestPulumi;
   let stack: Stack;
   const simLog: string[] = [];
   const seenTokens: string[] = [];
-  const settings = { renewBefore: 0.25, second: false, generation: "innabox" as "innabox" | "osac" };
+  const settings = { renewBefore: 0.25, second: false, generation: "innabox" as "innabox" | "osac", project: undefined as string | undefined, osacHub: false };
 
   const client = () => clientFor({ address: sim.address, plaintext: true });
   const registeredKubeconfig = async (id: string) =>
@@ -46,6 +49,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     kube = await startLocalKube();
     console.log(`kube-apiserver + controller-manager ready in ${kube.startupMs} ms`);
     sim = await startSimulator({ api: "innabox", seed: "catalog", provisioningDelayMs: 300, deletionDelayMs: 100, hubOrders: new KubeHubOrders(), log: (l) => simLog.push(l) });
+    osac = await startGenerationSimulator("osac", { osac: { projects: [{ tenant: "shared", name: "ops" }] } });
     t = createTestPulumi("kube-hub");
     const program = async () => {
       const admin = kube.adminKubeconfig;
@@ -53,7 +57,14 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
       const crd = new ClusterOrderCrd("orders", { kubeconfig: admin });
       const hub = new HubBootstrap(
         "hub",
-        { adminKubeconfig: admin, hubId: HUB, token: { kind: "request", lifetime: "10m", renewBefore: settings.renewBefore }, connection, generation: settings.generation },
+        {
+          adminKubeconfig: admin,
+          hubId: HUB,
+          token: { kind: "request", lifetime: "10m", renewBefore: settings.renewBefore },
+          connection,
+          generation: settings.generation,
+          project: settings.project,
+        },
         { dependsOn: [crd] },
       );
       const outputs: Record<string, unknown> = {
@@ -71,6 +82,23 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
         outputs.secondKubeconfig = second.kubeconfig;
         outputs.secondExpiry = second.tokenExpiry;
       }
+      if (settings.osacHub) {
+        const inProject = new HubBootstrap(
+          "hub-osac",
+          {
+            adminKubeconfig: admin,
+            hubId: "kube-hub-osac",
+            namespace: "orders-osac",
+            token: { kind: "request", lifetime: "10m" },
+            connection: { address: osac.sim.address, plaintext: true, token: osac.adminToken, api: "osac" },
+            generation: "osac",
+            project: "ops",
+          },
+          { dependsOn: [crd] },
+        );
+        outputs.osacKubeconfig = inProject.kubeconfig;
+        outputs.osacProject = inProject.hub.project;
+      }
       return outputs;
     };
     stack = await inlineStack(t, program, { project: "kube-hub" });
@@ -79,6 +107,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
   afterAll(async () => {
     closeAllClients();
     await sim?.stop();
+    await osac?.close();
     await kube?.stop();
     t?.dispose();
   });
@@ -287,6 +316,21 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     await expect(client().call(Hubs.method.get, { id: "kube-hub-admin" })).rejects.toThrow(/not found/i);
   }, 240_000);
 
+  it("registers the hub in a project on osac; an innabox service refuses a project at check, naming the field and the generation", async () => {
+    settings.project = "ops";
+    try {
+      await expect(stack.preview()).rejects.toThrow(/project: hubs of the innabox generation \(private\.v1\) have no project/);
+    } finally {
+      settings.project = undefined;
+    }
+    settings.osacHub = true;
+    const up = await stack.up();
+    expect(up.outputs.osacProject.value).toBe("ops");
+    expect((await osac.api.hubs.get("kube-hub-osac"))?.metadata.project).toBe("ops");
+    seenTokens.push(tokenOf(up.outputs.osacKubeconfig.value));
+    await stack.preview({ expectNoChanges: true });
+  }, 240_000);
+
   it("previews a changed Role with the Kubernetes provider's property diff, and changes nothing", async () => {
     settings.generation = "osac";
     try {
@@ -305,7 +349,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
 
   it("keeps the admin kubeconfig, its token and every service-account token out of the state in plain text", async () => {
     const files = backendFiles(t);
-    const hits = filesContaining(files, [kube.adminToken, kube.adminKubeconfig, ...seenTokens]);
+    const hits = filesContaining(files, [kube.adminToken, kube.adminKubeconfig, osac.adminToken, ...seenTokens]);
     expect(hits).toEqual([]);
   });
 
@@ -313,6 +357,7 @@ describe("HubBootstrap on a real Kubernetes API server", () => {
     const destroy = await stack.destroy();
     expect(destroy.summary.result).toBe("succeeded");
     await expect(client().call(Hubs.method.get, { id: HUB })).rejects.toThrow(/not found/i);
+    expect(await osac.api.hubs.get("kube-hub-osac")).toBeUndefined();
     const admin = kube.adminKubeconfig;
     const namespace = await getObject(admin, ["namespace", NS]);
     // Gone, or still terminating while the namespace controller empties it.

@@ -80,4 +80,86 @@ clusters:
   it("reports YAML syntax errors with their line", () => {
     expect(problems("clusters:\n  - name: [unclosed\n")[0]).toMatch(/^YAML syntax \(line \d\): /);
   });
+
+  it("takes project on hubs, host classes, templates, catalog items and clusters", () => {
+    const spec = parseStackSpec(`hubs:
+  - { id: hub-1, namespace: orders, kubeconfigFile: hub.kubeconfig, project: ops }
+  - id: hub-2
+    namespace: orders
+    bootstrap: { adminKubeconfigFile: admin.kubeconfig }
+    project: ops
+hostClasses:
+  - { id: acme_1tib, title: ACME 1 TiB, project: team-a }
+templates:
+  - { id: t, title: T, nodeSets: { workers: { hostClass: acme_1tib, size: 2 } }, project: team-a }
+catalogItems:
+  - id: small-dev
+    title: Small development cluster
+    template: t
+    published: true
+    fieldDefinitions:
+      - { path: node_sets.workers.size, editable: true, default: 2, validationSchema: { type: integer, maximum: 5 } }
+    project: team-a
+clusters:
+  - { name: dev, template: t, project: team-a }
+`);
+    expect(spec.hubs?.map((hub) => hub.project)).toEqual(["ops", "ops"]);
+    expect(spec.hostClasses?.[0].project).toBe("team-a");
+    expect(spec.templates?.[0].project).toBe("team-a");
+    expect(spec.catalogItems).toEqual([
+      {
+        id: "small-dev",
+        title: "Small development cluster",
+        template: "t",
+        published: true,
+        fieldDefinitions: [{ path: "node_sets.workers.size", editable: true, default: 2, validationSchema: { type: "integer", maximum: 5 } }],
+        project: "team-a",
+      },
+    ]);
+    expect(spec.clusters?.[0].project).toBe("team-a");
+    // Left out: the tenant's default project, as on the resources.
+    const plain = parseStackSpec(`clusters:\n  - { name: dev, template: t }\n`);
+    expect(plain.clusters?.[0]).not.toHaveProperty("project");
+  });
+
+  it("validates project with the resources' own rules and messages, at the YAML path and line", () => {
+    const text = `hubs:
+  - { id: h, namespace: orders, kubeconfigFile: hub.kubeconfig, project: 7 }
+hostClasses:
+  - { id: c, title: C, project: [ops] }
+templates:
+  - { id: t, title: T, nodeSets: {}, project: "" }
+catalogItems:
+  - { id: i, title: I, template: t, project: "" }
+clusters:
+  - { name: dev, template: t, project: "" }
+`;
+    const message = "name a project of your tenant, or leave project out for its default";
+    // Templates, host classes and hubs take "" for the default project; clusters and catalog items want it left out.
+    expect(problems(text)).toEqual([
+      `hubs[0].project: ${message} (line 2)`,
+      `hostClasses[0].project: ${message} (line 4)`,
+      `catalogItems[0].project: ${message} (line 8)`,
+      `clusters[0].project: ${message} (line 10)`,
+    ]);
+  });
+
+  it("validates catalog items like the ClusterCatalogItem resource does, and refuses two with one id", () => {
+    const text = `catalogItems:
+  - { id: a, template: t }
+  - id: b
+    title: B
+    template: t
+    fieldDefinitions: [{ path: nodeSets.workers.size }]
+  - { id: c, title: C, template: t, colour: blue }
+`;
+    expect(problems(text)).toEqual([
+      "catalogItems[0].title: set a title, e.g. 'Small development cluster' (line 2)",
+      "catalogItems[1].fieldDefinitions[0].path: a cluster spec path starts with one of template_parameters, node_sets, pull_secret, ssh_public_key, release_image, network, network_attachment (the API's names, e.g. 'node_sets.workers.size') (line 6)",
+      "catalogItems[2]: unknown field 'colour'; check the spelling (line 7)",
+    ]);
+    expect(problems(`catalogItems:\n  - { id: a, title: A, template: t }\n  - { id: a, title: B, template: t }\n`)).toEqual([
+      "catalogItems[1].id: 'a' is already used by catalogItems[0]; ids must be unique (line 3)",
+    ]);
+  });
 });
