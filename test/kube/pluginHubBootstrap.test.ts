@@ -1,7 +1,9 @@
 // HubBootstrap and ClusterOrderCrd as the provider plugin's components, from Pulumi YAML:
 // a real kube-apiserver (+ controller manager) becomes an osac hub, a cluster is ordered on
 // it (its ClusterOrder lands on that API server), preview is clean, destroy leaves nothing,
-// and neither the admin kubeconfig nor the hub's token is readable in the state.
+// and neither the admin kubeconfig (read from a file in plain text) nor the hub's token is
+// readable in the state.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalKube, type LocalKube } from "../helpers/localKube";
@@ -18,7 +20,8 @@ const HUB = "plugin-kube-hub";
 const READER = `fulfillment-hub:${NS}:fulfillment-hub:hosted-cluster-reader`;
 
 const PROGRAM = {
-  config: { adminKubeconfig: { type: "string", secret: true } },
+  // Read in plain text, not as a secret: the schema marks the components' credentials secret.
+  variables: { adminKubeconfig: { "fn::readFile": "./admin.kubeconfig" } },
   resources: {
     orders: { type: "fulfillment:index:ClusterOrderCrd", properties: { kubeconfig: "${adminKubeconfig}", generation: "osac" } },
     bootstrap: {
@@ -70,7 +73,7 @@ describe("provider plugin: HubBootstrap and ClusterOrderCrd components from Pulu
     const dir = writeYamlProject(t, "plugin-kube-hub", PROGRAM);
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");
-    await pulumi("config", "set", "--secret", "adminKubeconfig", admin);
+    fs.writeFileSync(path.join(dir, "admin.kubeconfig"), admin, { mode: 0o600 });
     await pulumi("up", "--yes", "--skip-preview");
 
     const outputs = JSON.parse(await pulumi("stack", "output", "--json", "--show-secrets")) as Record<string, string>;
