@@ -57,7 +57,7 @@ const hubBootstrapInputs = z.object({
     .discriminatedUnion("kind", [
       z.object({ kind: z.literal("request"), lifetime: z.string().optional(), renewBefore: z.number().optional() }),
       z.object({ kind: z.literal("secret") }),
-    ], { message: 'kind must be "request" or "secret"' })
+    ], { message: 'must be "request" or "secret"' })
     .optional(),
   server: anyInput,
   insecureSkipTlsVerify: z.boolean().optional(),
