@@ -74,6 +74,12 @@ describe("provider plugin: HubBootstrap and ClusterOrderCrd components from Pulu
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");
     fs.writeFileSync(path.join(dir, "admin.kubeconfig"), admin, { mode: 0o600 });
+    // A first preview constructs the components too (outputs unknown, nothing created).
+    const preview = await pulumi("preview");
+    expect(preview).toMatch(/\+\s+fulfillment:index:HubBootstrap\s+bootstrap\s+create/);
+    expect(preview).toMatch(/\+\s+fulfillment:index:ServiceAccountToken\s+bootstrap-token\s+create/);
+    expect(preview).toMatch(/\+\s+kubernetes:apiextensions.k8s.io\/v1:CustomResourceDefinition\s+orders-crd\s+create/);
+    expect(await getObject(admin, ["namespace", NS])).toBeUndefined();
     await pulumi("up", "--yes", "--skip-preview");
 
     const outputs = JSON.parse(await pulumi("stack", "output", "--json", "--show-secrets")) as Record<string, string>;
