@@ -12,11 +12,33 @@
 // stack from 0.1".
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Hub } from "../resources/hub";
+import { Hub, type HubArgs } from "../resources/hub";
 import type { ConnectionArgs } from "../toolkit/connectionArgs";
 import { CLUSTER_ORDER_PLURAL, clusterOrderGroup, MANAGED_BY_LABELS } from "./clusterOrderCrd";
 import type { ApiGeneration } from "../client/api/domain";
-import { HubKubeconfig, ServiceAccountToken, type AccessCheckArgs } from "./kube/resources";
+import { HubKubeconfig, ServiceAccountToken, type AccessCheckArgs, type HubKubeconfigArgs, type ServiceAccountTokenArgs } from "./kube/resources";
+
+/**
+ * The three resources of a hub that are ours rather than @pulumi/kubernetes': the token,
+ * the verified kubeconfig and the Hub registration. A program gets the dynamic resources;
+ * the provider plugin's Construct the plugin's own resource types (plugin/components.ts),
+ * since a dynamic provider's code cannot be loaded by a YAML program.
+ */
+export interface HubBootstrapParts {
+  token(name: string, args: ServiceAccountTokenArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource & { token: pulumi.Output<string>; expiry: pulumi.Output<string> };
+  kubeconfig(
+    name: string,
+    args: HubKubeconfigArgs,
+    opts: pulumi.CustomResourceOptions,
+  ): pulumi.CustomResource & { kubeconfig: pulumi.Output<string>; username: pulumi.Output<string>; sizeBytes: pulumi.Output<number> };
+  hub(name: string, args: HubArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource & { hubId: pulumi.Output<string> };
+}
+
+export const DYNAMIC_HUB_PARTS: HubBootstrapParts = {
+  token: (name, args, opts) => new ServiceAccountToken(name, args, opts),
+  kubeconfig: (name, args, opts) => new HubKubeconfig(name, args, opts),
+  hub: (name, args, opts) => new Hub(name, args, opts),
+};
 
 /** An RBAC rule as the components write it (a plain `k8s.types.input.rbac.v1.PolicyRule`). */
 export interface PolicyRule {
@@ -124,13 +146,14 @@ export class HubBootstrap extends pulumi.ComponentResource {
   readonly hostedClusterReader?: k8s.rbac.v1.ClusterRole;
   readonly hostedClusterReaderBinding?: k8s.rbac.v1.ClusterRoleBinding;
   readonly clusterRoleBinding?: k8s.rbac.v1.ClusterRoleBinding;
-  readonly tokenRequest?: ServiceAccountToken;
+  readonly tokenRequest?: ReturnType<HubBootstrapParts["token"]>;
   /** The long-lived token Secret (token kind "secret"), filled by the cluster's controller manager. */
   readonly tokenSecret?: k8s.core.v1.Secret;
-  readonly hubKubeconfig: HubKubeconfig;
-  readonly hub: Hub;
+  readonly hubKubeconfig: ReturnType<HubBootstrapParts["kubeconfig"]>;
+  readonly hub: ReturnType<HubBootstrapParts["hub"]>;
 
-  constructor(name: string, args: HubBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** `parts`: which token, kubeconfig and Hub resources to make (the plugin passes its own). */
+  constructor(name: string, args: HubBootstrapArgs, opts?: pulumi.ComponentResourceOptions, parts: HubBootstrapParts = DYNAMIC_HUB_PARTS) {
     super("fulfillment:index:HubBootstrap", name, {}, opts);
     const namespace = args.namespace ?? DEFAULT_HUB_NAMESPACE;
     const account = args.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT;
@@ -185,7 +208,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
 
     let tokenValue: pulumi.Output<string>;
     if (token.kind === "request") {
-      this.tokenRequest = new ServiceAccountToken(
+      this.tokenRequest = parts.token(
         `${name}-token`,
         {
           kubeconfig: admin,
@@ -213,7 +236,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
       this.tokenExpiry = pulumi.output(undefined);
     }
 
-    this.hubKubeconfig = new HubKubeconfig(
+    this.hubKubeconfig = parts.kubeconfig(
       `${name}-kubeconfig`,
       {
         adminKubeconfig: admin,
@@ -228,7 +251,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
       { ...parent, dependsOn: grants },
     );
 
-    this.hub = new Hub(
+    this.hub = parts.hub(
       `${name}-hub`,
       {
         hubId: args.hubId,

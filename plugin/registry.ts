@@ -7,6 +7,8 @@ import * as clusterTemplate from "../resources/clusterTemplateProvider";
 import * as clusterVersion from "../resources/clusterVersionProvider";
 import * as hostClass from "../resources/hostClassProvider";
 import * as hub from "../resources/hubProvider";
+import * as serviceAccountToken from "../components/kube/tokenProvider";
+import * as hubKubeconfig from "../components/kube/kubeconfigProvider";
 import { CLUSTER_SECRET_OUTPUTS } from "../resources/cluster";
 import { diffCluster } from "../resources/clusterModel";
 import type { ClusterInputs, ClusterOutputs } from "../resources/clusterModel";
@@ -60,6 +62,9 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
         ...(sameJson(news.connection ?? {}, olds.connection ?? {}) ? [] : ["connection"]),
       ]),
   },
+  // HubBootstrap's own children when the plugin constructs it (plugin/components.ts).
+  "fulfillment:index:ServiceAccountToken": { module: serviceAccountToken as unknown as ResourceModule, secrets: ["kubeconfig", "token"] },
+  "fulfillment:index:HubKubeconfig": { module: hubKubeconfig as unknown as ResourceModule, secrets: ["adminKubeconfig", "token", "kubeconfig"] },
   "fulfillment:index:ClusterVersion": {
     module: clusterVersion as unknown as ResourceModule,
     secrets: ["connection"],

@@ -158,6 +158,63 @@ const CLUSTER_VERSION_INPUTS: Record<string, Property> = {
   connection: ref("Connection", "Cluster versions live in the admin API: the token must be an admin's. Kept secret.", { secret: true }),
 };
 
+const TOKEN_INPUTS: Record<string, Property> = {
+  kubeconfig: str("Admin kubeconfig content; kept secret.", { secret: true }),
+  namespace: str("The service account's namespace."),
+  serviceAccountName: str("The service account the token is for."),
+  serviceAccountUid: str("The service account's uid: a re-created account gets a new token on the next `up`."),
+  lifetime: str("e.g. `24h` (default), at least `10m`."),
+  renewBefore: { type: "number", description: "Renew when less than this share of the lifetime is left (default 0.25)." },
+  audiences: { type: "array", items: { type: "string" }, description: "Audiences of the token (default: the API server's)." },
+};
+
+const HUB_KUBECONFIG_INPUTS: Record<string, Property> = {
+  adminKubeconfig: str("Admin kubeconfig content, for the server URL, its CA and the access checks; kept secret.", { secret: true }),
+  token: str("The service account token the kubeconfig carries; kept secret.", { secret: true }),
+  namespace: str("The hub namespace (the kubeconfig context's)."),
+  clusterName: str("Name of the cluster and context entries (e.g. the hub id)."),
+  userName: str("Name of the user entry (e.g. the service account)."),
+  server: str("The API server URL as the fulfillment service reaches it; default: the admin kubeconfig's."),
+  insecureSkipTlsVerify: bool("Register a kubeconfig that does not verify the API server's certificate."),
+  accessChecks: { type: "array", items: { $ref: "#/types/fulfillment:index:AccessCheck" }, description: "What the token must be allowed, checked with SelfSubjectAccessReviews." },
+};
+
+const GENERATION = str("The service's API generation, `osac` or `innabox` (default): decides the ClusterOrder API group (`osac.openshift.io` or `cloudkit.openshift.io`).");
+
+const HUB_BOOTSTRAP_INPUTS: Record<string, Property> = {
+  adminKubeconfig: str("Admin kubeconfig content (not a path) of the Kubernetes cluster to make a hub; kept secret, used only to set the hub up.", { secret: true }),
+  hubId: str("The id the hub is registered under (e.g. `prod-hub-01`)."),
+  namespace: str("Where ClusterOrders are created. Default `cloudkit-orders`."),
+  createNamespace: bool("Create the namespace (default true); false when the hub's operator already made it."),
+  serviceAccountName: str("Default `fulfillment-hub`."),
+  clusterAdmin: bool("Bind cluster-admin instead of the least-privilege Role. Default false."),
+  token: ref("HubToken", "How the service account's token is made. Default `{ kind: request, lifetime: 24h, renewBefore: 0.25 }`."),
+  server: str("The API server URL as the fulfillment service reaches it; default: the admin kubeconfig's server."),
+  insecureSkipTlsVerify: bool("Register a kubeconfig that does not verify the API server's certificate. Only when asked for."),
+  connection: ref("Connection", "How the Hub registration reaches the fulfillment service (an admin token). Kept secret.", { secret: true }),
+  hubName: str("Name of the Hub registration."),
+  hubLabels: stringMap("Labels of the Hub registration."),
+  generation: GENERATION,
+};
+
+const HUB_BOOTSTRAP_OUTPUTS: Record<string, Property> = {
+  hubId: str("The registered hub's id."),
+  kubeconfig: str("The minimal kubeconfig registered with the hub (server URL, CA data, token); kept secret.", { secret: true }),
+  tokenExpiry: str("RFC 3339 expiry of the requested token; empty for a token Secret."),
+  namespace: str("The hub namespace."),
+  serviceAccountName: str("The hub's service account."),
+};
+
+const CLUSTER_ORDER_CRD_INPUTS: Record<string, Property> = {
+  kubeconfig: str("Admin kubeconfig content; kept secret.", { secret: true }),
+  ifExists: str("When the API server has the CRD and this stack did not create it: `adopt` (default: apply this definition over it, left on destroy), `skip` (leave it as it is) or `fail`."),
+  generation: GENERATION,
+};
+
+function component(description: string, inputs: Record<string, Property>, outputs: Record<string, Property>, requiredInputs: string[], required: string[]) {
+  return { isComponent: true, ...resource(description, inputs, outputs, requiredInputs, required) };
+}
+
 function resource(description: string, inputs: Record<string, Property>, outputs: Record<string, Property>, requiredInputs: string[], required: string[]) {
   return { description, inputProperties: inputs, requiredInputs, properties: outputs, required };
 }
@@ -228,6 +285,17 @@ export function packageSchema(): Record<string, unknown> {
         type: str("bool, int32, int64, float, double, string, timestamp, duration, bytes, json, or a full type URL."),
         default: { ...ANY, description: "A plain value of that type." },
       }, ["name", "type"]),
+      "fulfillment:index:AccessCheck": objectType("An access the hub kubeconfig must have (a SelfSubjectAccessReview).", {
+        verb: str("e.g. `create`."),
+        group: str("API group, e.g. `osac.openshift.io`; empty for the core group."),
+        resource: str("e.g. `clusterorders`."),
+        namespace: str("Where; empty for cluster-wide."),
+      }, ["verb", "resource"]),
+      "fulfillment:index:HubToken": objectType("How HubBootstrap makes the service account's token.", {
+        kind: str("`request`: a bound token from the TokenRequest API, renewed by `up`; `secret`: a long-lived token Secret filled by the controller manager."),
+        lifetime: str("request: the token's lifetime, e.g. `24h` (default), at least `10m`."),
+        renewBefore: { type: "number", description: "request: renew when less than this share of the lifetime is left (default 0.25)." },
+      }, ["kind"]),
       "fulfillment:index:TemplateNodeSet": objectType("A default node set of a template.", {
         hostType: str("Host type id, e.g. `acme_1tib`."),
         hostClass: str("The innabox spelling of `hostType` (give one of them)."),
@@ -270,6 +338,34 @@ export function packageSchema(): Record<string, unknown> {
         { ...CLUSTER_VERSION_INPUTS, clusterVersionId: str("The version's id on the service.") },
         ["version", "image"],
         ["clusterVersionId", "version", "image", "enabled", "default", "state", "allowedUpgrades", "name"],
+      ),
+      "fulfillment:index:ServiceAccountToken": resource(
+        "A bound service-account token from the TokenRequest API (HubBootstrap's), renewed by `up` once less than `renewBefore` of its lifetime is left.",
+        TOKEN_INPUTS,
+        { ...TOKEN_INPUTS, token: str("The token; kept secret.", { secret: true }), issuedAt: str("RFC 3339."), expiry: str("RFC 3339 time the token stops working."), renewalDue: bool("Whether the next `up` renews it.") },
+        ["kubeconfig", "namespace", "serviceAccountName"],
+        ["kubeconfig", "namespace", "serviceAccountName", "token", "issuedAt", "expiry", "renewalDue"],
+      ),
+      "fulfillment:index:HubKubeconfig": resource(
+        "The minimal hub kubeconfig (server URL, CA data, token; under 4 KiB), proven to authenticate and to be allowed what the service does (HubBootstrap's).",
+        HUB_KUBECONFIG_INPUTS,
+        { ...HUB_KUBECONFIG_INPUTS, kubeconfig: str("The kubeconfig; kept secret.", { secret: true }), username: str("Who it authenticates as."), sizeBytes: { type: "integer", description: "Its size." } },
+        ["adminKubeconfig", "token", "namespace", "clusterName", "userName"],
+        ["adminKubeconfig", "token", "namespace", "clusterName", "userName", "kubeconfig", "username", "sizeBytes"],
+      ),
+      "fulfillment:index:HubBootstrap": component(
+        "Turns a Kubernetes cluster into a hub from an admin kubeconfig: the ClusterOrder namespace, a service account, least-privilege RBAC, a token, a verified minimal kubeconfig, and the Hub registration (children of the component; the Kubernetes objects through an explicit @pulumi/kubernetes provider).",
+        HUB_BOOTSTRAP_INPUTS,
+        HUB_BOOTSTRAP_OUTPUTS,
+        ["adminKubeconfig", "hubId"],
+        ["hubId", "kubeconfig", "namespace", "serviceAccountName"],
+      ),
+      "fulfillment:index:ClusterOrderCrd": component(
+        "The ClusterOrder CRD for a bare Kubernetes API server acting as a hub (a hub's operator brings its own); waits until it is Established.",
+        CLUSTER_ORDER_CRD_INPUTS,
+        { crdName: str("e.g. `clusterorders.osac.openshift.io`."), preexisting: bool("True when the CRD was there before this stack (adopted or skipped): destroy leaves it.") },
+        ["kubeconfig"],
+        ["crdName", "preexisting"],
       ),
     },
     language: {

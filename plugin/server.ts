@@ -19,6 +19,7 @@ import { EngineLog } from "./engineLog";
 import { resourceTypeOf } from "./registry";
 import { changedInputs, detailedDiff } from "./detailedDiff";
 import { toStructValue, unwrapSecrets, wrapSecrets } from "./values";
+import { construct } from "./construct";
 
 type Props = Record<string, unknown>;
 type Handler = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => void;
@@ -101,6 +102,8 @@ export interface ProviderServer {
 export function providerService(engineAddress: string | undefined): grpc.UntypedServiceImplementation {
   const engine = new EngineLog();
   if (engineAddress) engine.connect(engineAddress);
+  // Construct configures the SDK's runtime with it, as the stock provider server does.
+  let engineAt = engineAddress;
   const running = new Set<AbortController>();
 
   /** Runs one resource operation with its progress on the resource's row and the engine's timeout. */
@@ -120,7 +123,8 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
 
   const handlers: Record<string, Handler> = {
     handshake: unary(async (request: proto.ProviderHandshakeRequest) => {
-      engine.connect(request.getEngineAddress());
+      engineAt = request.getEngineAddress();
+      engine.connect(engineAt);
       const response = new proto.ProviderHandshakeResponse();
       response.setAcceptSecrets(true);
       response.setAcceptResources(false);
@@ -128,7 +132,8 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
       return response;
     }),
     attach: unary(async (request: { getAddress(): string }) => {
-      engine.connect(request.getAddress());
+      engineAt = request.getAddress();
+      engine.connect(engineAt);
       return new Empty();
     }),
     getPluginInfo: unary(async () => new PluginInfo().setVersion(PLUGIN_VERSION)),
@@ -252,7 +257,7 @@ export function providerService(engineAddress: string | undefined): grpc.Untyped
     parameterize: unimplemented("Parameterize"),
     invoke: unimplemented("Invoke"),
     call: unimplemented("Call"),
-    construct: unimplemented("Construct"),
+    construct: unary((request: proto.ConstructRequest) => construct(request, engineAt)),
   };
   return {
     ...handlers,

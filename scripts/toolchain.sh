@@ -193,6 +193,12 @@ LAUNCHER
   chmod +x "$launcher.tmp"
   mv "$launcher.tmp" "$launcher"
   install_plugin resource fulfillment "$version" "$launcher"
+  # The engine caches a plugin's schema by name and version, and the launcher's version stays
+  # while the checkout's schema changes: a cached copy older than the built schema is dropped.
+  local home="${PULUMI_HOME:-$HOME/.pulumi}" built="$ROOT/dist/plugin/schema.js" cached
+  for cached in "$home/schemas/fulfillment-$version.json" "$home/plugins/schema-fulfillment-$version-.json"; do
+    if [[ -f "$cached" && -f "$built" && "$built" -nt "$cached" ]]; then rm -f "$cached"; fi
+  done
 }
 
 case "${1:-all}" in

@@ -15,6 +15,11 @@ export type ClusterCatalogItem = import("./clusterCatalogItem").ClusterCatalogIt
 export const ClusterCatalogItem: typeof import("./clusterCatalogItem").ClusterCatalogItem = null as any;
 utilities.lazyLoad(exports, ["ClusterCatalogItem"], () => require("./clusterCatalogItem"));
 
+export { ClusterOrderCrdArgs } from "./clusterOrderCrd";
+export type ClusterOrderCrd = import("./clusterOrderCrd").ClusterOrderCrd;
+export const ClusterOrderCrd: typeof import("./clusterOrderCrd").ClusterOrderCrd = null as any;
+utilities.lazyLoad(exports, ["ClusterOrderCrd"], () => require("./clusterOrderCrd"));
+
 export { ClusterTemplateArgs } from "./clusterTemplate";
 export type ClusterTemplate = import("./clusterTemplate").ClusterTemplate;
 export const ClusterTemplate: typeof import("./clusterTemplate").ClusterTemplate = null as any;
@@ -35,10 +40,25 @@ export type Hub = import("./hub").Hub;
 export const Hub: typeof import("./hub").Hub = null as any;
 utilities.lazyLoad(exports, ["Hub"], () => require("./hub"));
 
+export { HubBootstrapArgs } from "./hubBootstrap";
+export type HubBootstrap = import("./hubBootstrap").HubBootstrap;
+export const HubBootstrap: typeof import("./hubBootstrap").HubBootstrap = null as any;
+utilities.lazyLoad(exports, ["HubBootstrap"], () => require("./hubBootstrap"));
+
+export { HubKubeconfigArgs } from "./hubKubeconfig";
+export type HubKubeconfig = import("./hubKubeconfig").HubKubeconfig;
+export const HubKubeconfig: typeof import("./hubKubeconfig").HubKubeconfig = null as any;
+utilities.lazyLoad(exports, ["HubKubeconfig"], () => require("./hubKubeconfig"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
+
+export { ServiceAccountTokenArgs } from "./serviceAccountToken";
+export type ServiceAccountToken = import("./serviceAccountToken").ServiceAccountToken;
+export const ServiceAccountToken: typeof import("./serviceAccountToken").ServiceAccountToken = null as any;
+utilities.lazyLoad(exports, ["ServiceAccountToken"], () => require("./serviceAccountToken"));
 
 
 // Export sub-modules:
@@ -58,6 +78,8 @@ const _module = {
                 return new Cluster(name, <any>undefined, { urn })
             case "fulfillment:index:ClusterCatalogItem":
                 return new ClusterCatalogItem(name, <any>undefined, { urn })
+            case "fulfillment:index:ClusterOrderCrd":
+                return new ClusterOrderCrd(name, <any>undefined, { urn })
             case "fulfillment:index:ClusterTemplate":
                 return new ClusterTemplate(name, <any>undefined, { urn })
             case "fulfillment:index:ClusterVersion":
@@ -66,6 +88,12 @@ const _module = {
                 return new HostClass(name, <any>undefined, { urn })
             case "fulfillment:index:Hub":
                 return new Hub(name, <any>undefined, { urn })
+            case "fulfillment:index:HubBootstrap":
+                return new HubBootstrap(name, <any>undefined, { urn })
+            case "fulfillment:index:HubKubeconfig":
+                return new HubKubeconfig(name, <any>undefined, { urn })
+            case "fulfillment:index:ServiceAccountToken":
+                return new ServiceAccountToken(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

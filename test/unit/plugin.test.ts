@@ -11,6 +11,7 @@ import { changedInputs, detailedDiff, DiffKind } from "../../plugin/detailedDiff
 import { secretValue, unwrapSecrets, wrapSecrets } from "../../plugin/values";
 import { engineAddressOf } from "../../plugin/main";
 import { RESOURCE_TYPES, typeOfUrn } from "../../plugin/registry";
+import { COMPONENT_TYPES } from "../../plugin/components";
 import { requireBinary } from "../../automation/environment";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -43,9 +44,11 @@ describe("schema and generated SDK", () => {
   }, 120_000);
 
   it("serves a resource type for every resource of the schema, and marks credentials secret", () => {
-    const schema = packageSchema() as { resources: Record<string, { properties: Record<string, { secret?: boolean }> }> };
-    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(RESOURCE_TYPES).sort());
-    for (const [token, resource] of Object.entries(schema.resources)) {
+    const schema = packageSchema() as { resources: Record<string, { isComponent?: boolean; properties: Record<string, { secret?: boolean }> }> };
+    const custom = Object.fromEntries(Object.entries(schema.resources).filter(([, resource]) => !resource.isComponent));
+    expect(Object.keys(custom).sort()).toEqual(Object.keys(RESOURCE_TYPES).sort());
+    expect(Object.keys(schema.resources).filter((token) => schema.resources[token].isComponent).sort()).toEqual([...COMPONENT_TYPES].sort());
+    for (const [token, resource] of Object.entries(custom)) {
       const secret = Object.entries(resource.properties).filter(([, p]) => p.secret).map(([k]) => k).sort();
       expect(secret, token).toEqual([...RESOURCE_TYPES[token].secrets].sort());
     }

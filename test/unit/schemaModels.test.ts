@@ -11,6 +11,8 @@ import { hostClassInputsSchema } from "../../resources/hostClassProvider";
 import { hubInputsSchema } from "../../resources/hubProvider";
 import { catalogItemInputsSchema } from "../../resources/clusterCatalogItemProvider";
 import { clusterVersionInputsSchema } from "../../resources/clusterVersionProvider";
+import { tokenInputsSchema } from "../../components/kube/tokenProvider";
+import { kubeconfigInputsSchema } from "../../components/kube/kubeconfigProvider";
 
 type Spec = { properties?: Record<string, PulumiType>; inputProperties?: Record<string, PulumiType>; required?: string[]; requiredInputs?: string[] };
 
@@ -31,6 +33,8 @@ const CASES: Array<[string, z.ZodType, Record<string, string>, string[]]> = [
   ["Hub", hubInputsSchema, {}, ["adoptId"]],
   ["ClusterCatalogItem", catalogItemInputsSchema, { "fieldDefinitions[]": "FieldDefinition" }, ["adoptId"]],
   ["ClusterVersion", clusterVersionInputsSchema, {}, ["adoptId", "clusterVersionId"]],
+  ["ServiceAccountToken", tokenInputsSchema, {}, []],
+  ["HubKubeconfig", kubeconfigInputsSchema, { "accessChecks[]": "AccessCheck" }, []],
 ];
 
 describe("schema/schema.json agrees with the zod input models", () => {

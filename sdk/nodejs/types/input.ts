@@ -6,6 +6,28 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
+ * An access the hub kubeconfig must have (a SelfSubjectAccessReview).
+ */
+export interface AccessCheckArgs {
+    /**
+     * API group, e.g. `osac.openshift.io`; empty for the core group.
+     */
+    group?: pulumi.Input<string | undefined>;
+    /**
+     * Where; empty for cluster-wide.
+     */
+    namespace?: pulumi.Input<string | undefined>;
+    /**
+     * e.g. `clusterorders`.
+     */
+    resource: pulumi.Input<string>;
+    /**
+     * e.g. `create`.
+     */
+    verb: pulumi.Input<string>;
+}
+
+/**
  * osac: the cluster's networks.
  */
 export interface ClusterNetworkArgs {
@@ -151,6 +173,24 @@ export interface FieldDefinitionArgs {
      * A JSON Schema 2020-12, as an object or its JSON text, that user values must satisfy.
      */
     validationSchema?: any | undefined;
+}
+
+/**
+ * How HubBootstrap makes the service account's token.
+ */
+export interface HubTokenArgs {
+    /**
+     * `request`: a bound token from the TokenRequest API, renewed by `up`; `secret`: a long-lived token Secret filled by the controller manager.
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * request: the token's lifetime, e.g. `24h` (default), at least `10m`.
+     */
+    lifetime?: pulumi.Input<string | undefined>;
+    /**
+     * request: renew when less than this share of the lifetime is left (default 0.25).
+     */
+    renewBefore?: pulumi.Input<number | undefined>;
 }
 
 /**

@@ -6,6 +6,28 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
+ * An access the hub kubeconfig must have (a SelfSubjectAccessReview).
+ */
+export interface AccessCheck {
+    /**
+     * API group, e.g. `osac.openshift.io`; empty for the core group.
+     */
+    group?: string;
+    /**
+     * Where; empty for cluster-wide.
+     */
+    namespace?: string;
+    /**
+     * e.g. `clusterorders`.
+     */
+    resource: string;
+    /**
+     * e.g. `create`.
+     */
+    verb: string;
+}
+
+/**
  * A condition of a cluster.
  */
 export interface ClusterCondition {
