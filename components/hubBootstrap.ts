@@ -31,7 +31,11 @@ export interface HubBootstrapParts {
     args: HubKubeconfigArgs,
     opts: pulumi.CustomResourceOptions,
   ): pulumi.CustomResource & { kubeconfig: pulumi.Output<string>; username: pulumi.Output<string>; sizeBytes: pulumi.Output<number> };
-  hub(name: string, args: HubArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource & { hubId: pulumi.Output<string> };
+  hub(
+    name: string,
+    args: HubArgs,
+    opts: pulumi.CustomResourceOptions,
+  ): pulumi.CustomResource & { hubId: pulumi.Output<string>; project: pulumi.Output<string | undefined> };
 }
 
 export const DYNAMIC_HUB_PARTS: HubBootstrapParts = {

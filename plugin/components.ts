@@ -35,9 +35,9 @@ export const PLUGIN_HUB_PARTS: HubBootstrapParts = {
     return Object.assign(resource, outputsOf(resource, ["kubeconfig", "username", "sizeBytes"] as const));
   },
   hub(name, args, opts) {
-    const props = { ...args, kubeconfig: pulumi.secret(args.kubeconfig), creationTimestamp: undefined };
+    const props = { ...args, project: args.project, kubeconfig: pulumi.secret(args.kubeconfig), creationTimestamp: undefined };
     const resource = new PluginResource("fulfillment:index:Hub", name, props, opts, ["kubeconfig", "connection"]);
-    return Object.assign(resource, outputsOf(resource, ["hubId"] as const));
+    return Object.assign(resource, outputsOf(resource, ["hubId", "project"] as const));
   },
 };
 
@@ -64,6 +64,7 @@ const hubBootstrapInputs = z.object({
   connection: anyInput,
   hubName: anyInput,
   hubLabels: anyInput,
+  project: anyInput,
   generation,
 }).strict();
 

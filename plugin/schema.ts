@@ -194,6 +194,7 @@ const HUB_BOOTSTRAP_INPUTS: Record<string, Property> = {
   connection: ref("Connection", "How the Hub registration reaches the fulfillment service (an admin token). Kept secret.", { secret: true }),
   hubName: str("Name of the Hub registration."),
   hubLabels: stringMap("Labels of the Hub registration."),
+  project: str("osac: the project of the Hub registration (empty or left out: the tenant's default project). Changing it replaces the hub; an innabox server refuses it."),
   generation: GENERATION,
 };
 

@@ -72,6 +72,7 @@ export class HubBootstrap extends pulumi.ComponentResource {
             resourceInputs["hubName"] = args?.hubName;
             resourceInputs["insecureSkipTlsVerify"] = args?.insecureSkipTlsVerify;
             resourceInputs["namespace"] = args?.namespace;
+            resourceInputs["project"] = args?.project;
             resourceInputs["server"] = args?.server;
             resourceInputs["serviceAccountName"] = args?.serviceAccountName;
             resourceInputs["token"] = args?.token;
@@ -135,6 +136,10 @@ export interface HubBootstrapArgs {
      * Where ClusterOrders are created. Default `cloudkit-orders`.
      */
     namespace?: pulumi.Input<string | undefined>;
+    /**
+     * osac: the project of the Hub registration (empty or left out: the tenant's default project). Changing it replaces the hub; an innabox server refuses it.
+     */
+    project?: pulumi.Input<string | undefined>;
     /**
      * The API server URL as the fulfillment service reaches it; default: the admin kubeconfig's server.
      */
