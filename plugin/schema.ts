@@ -373,7 +373,7 @@ export function packageSchema(): Record<string, unknown> {
       nodejs: {
         packageName: "@pulumi-fulfillment/sdk",
         packageDescription: "Generated TypeScript SDK of the fulfillment provider plugin (pulumi-resource-fulfillment).",
-        dependencies: { "@pulumi/pulumi": "3.250.0" },
+        dependencies: { "@pulumi/pulumi": "3.270.0" },
         respectSchemaVersion: true,
       },
     },

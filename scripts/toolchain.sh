@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${PULUMI_FULFILLMENT_CACHE:-$HOME/.cache/pulumi-fulfillment}"
 BIN="$CACHE/bin"
 STAMPS="$CACHE/stamps"
-PULUMI_VERSION="v3.250.0"
+PULUMI_VERSION="v3.274.1"
 KUBERNETES_PLUGIN_VERSION="4.25.0"
 KUBERNETES_PROVIDER_MODULE="github.com/pulumi/pulumi-kubernetes/provider/v4"
 
@@ -165,8 +165,8 @@ build_yaml() {
 
 # The Node.js language host built here (v3.68.0, the last one the proxy serves) predates
 # GeneratePackage, so `pulumi package gen-sdk --language nodejs` cannot reach the code
-# generator through it; this helper runs the same generator (pkg/v3 v3.250.0's
-# codegen/nodejs) in process. Its go.mod is the CLI helper's plus a direct semver require.
+# generator through it; this helper runs the same generator (pkg/v3 v3.274.1's
+# codegen/nodejs) in process. Its go.mod pins the CLI helper's pkg/v3 (keep the two equal).
 build_sdkgen() {
   build_go_binary sdkgen . pulumi-fulfillment-sdkgen
 }

@@ -1,6 +1,6 @@
 // `pulumi up` interrupted with Ctrl-C while a cluster create is waiting for READY, on a
-// project directory driven by the `pulumi` CLI (as a user runs it). What Pulumi 3.250 does,
-// checked here:
+// project directory driven by the `pulumi` CLI (as a user runs it). What Pulumi 3.250 does
+// (the test passes on 3.274.1 too), checked here:
 //
 // - One Ctrl-C (SIGINT to the foreground process group, as a terminal sends it): the engine
 //   prints "^C received; cancelling", starts nothing new, and lets the operations in flight
