@@ -22,6 +22,16 @@ export class ClusterVersion extends pulumi.CustomResource {
         return new ClusterVersion(name, undefined as any, { ...opts, id: id });
     }
 
+    /**
+     * Check whether an existing ClusterVersion resource with the given ID exists.
+     *
+     * @param id The _unique_ provider ID of the resource to check.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static exists(id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): pulumi.Output<boolean> {
+        return pulumi.runtime.existsResource("fulfillment:index:ClusterVersion", id, {}, { ...opts }, undefined);
+    }
+
     /** @internal */
     public static readonly __pulumiType = 'fulfillment:index:ClusterVersion';
 

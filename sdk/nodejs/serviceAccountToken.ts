@@ -20,6 +20,16 @@ export class ServiceAccountToken extends pulumi.CustomResource {
         return new ServiceAccountToken(name, undefined as any, { ...opts, id: id });
     }
 
+    /**
+     * Check whether an existing ServiceAccountToken resource with the given ID exists.
+     *
+     * @param id The _unique_ provider ID of the resource to check.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static exists(id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): pulumi.Output<boolean> {
+        return pulumi.runtime.existsResource("fulfillment:index:ServiceAccountToken", id, {}, { ...opts }, undefined);
+    }
+
     /** @internal */
     public static readonly __pulumiType = 'fulfillment:index:ServiceAccountToken';
 
