@@ -6,7 +6,6 @@
 #   scripts/toolchain.sh kube          # kube-apiserver + kube-controller-manager (hub tests)
 #   scripts/toolchain.sh kubernetes    # the @pulumi/kubernetes provider plugin (hub bootstrap)
 #   scripts/toolchain.sh yaml          # pulumi-language-yaml (Pulumi YAML programs, `pulumi import` code)
-#   scripts/toolchain.sh sdkgen        # pulumi-fulfillment-sdkgen (the TypeScript SDK from schema/schema.json)
 #   scripts/toolchain.sh plugin        # installs pulumi-resource-fulfillment (this package's provider plugin)
 #   scripts/toolchain.sh all
 #   scripts/toolchain.sh bin-dir       # prints the cache directory (put it on PATH)
@@ -163,14 +162,6 @@ build_yaml() {
   build_go_binary language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml pulumi-language-yaml
 }
 
-# The Node.js language host built here (v3.68.0, the last one the proxy serves) predates
-# GeneratePackage, so `pulumi package gen-sdk --language nodejs` cannot reach the code
-# generator through it; this helper runs the same generator (pkg/v3 v3.274.1's
-# codegen/nodejs) in process. Its go.mod pins the CLI helper's pkg/v3 (keep the two equal).
-build_sdkgen() {
-  build_go_binary sdkgen . pulumi-fulfillment-sdkgen
-}
-
 # The provider plugin is this package's dist/plugin/main.js. The launcher installed under
 # $PULUMI_HOME/plugins runs the copy of pulumi-fulfillment the program itself installed
 # (node_modules above the directory the engine starts it in), else this checkout's.
@@ -206,9 +197,8 @@ case "${1:-all}" in
   kube) build_kube ;;
   kubernetes) build_kubernetes_plugin ;;
   yaml) build_yaml ;;
-  sdkgen) build_sdkgen ;;
   plugin) install_fulfillment_plugin ;;
   all) build_pulumi; build_kube; build_kubernetes_plugin; build_yaml; install_fulfillment_plugin ;;
   bin-dir) echo "$BIN" ;;
-  *) echo "usage: $0 [pulumi|kube|kubernetes|yaml|sdkgen|plugin|all|bin-dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [pulumi|kube|kubernetes|yaml|plugin|all|bin-dir]" >&2; exit 2 ;;
 esac
