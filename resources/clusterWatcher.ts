@@ -244,6 +244,13 @@ export class ClusterWatcher {
             onOpen: () => {
               stream.open = true;
               const wasPolling = this.#mode === "polling";
+              if (!this.#trackers.size) {
+                // Every wait ended while it was being opened: no stream for an idle watcher.
+                stream.controller.abort();
+                if (wasPolling) this.#mode = "connecting";
+                resolve();
+                return;
+              }
               const previous = this.#active;
               this.#active = stream;
               previous?.controller.abort();
