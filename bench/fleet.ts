@@ -2,7 +2,7 @@
 // a fixed simulated provisioning time, at several fleet sizes and in both wait modes:
 //   watch   the provider's waits follow one Events.Watch stream (an admin token: the simulator in
 //           guest mode, as the innabox deployment lets only admins watch)
-//   poll    Watch refused (a client token, PERMISSION_DENIED): one shared List per 0.8 s
+//   poll    Watch refused (a client token, PERMISSION_DENIED): one shared List per 0.6 s
 // Prints one table; not a test (no pass/fail), run by scripts/bench.sh (`make bench`).
 //
 // Per mode and size:
@@ -10,12 +10,17 @@
 //   READY -> noticed   simulator's READY transition -> the provider's "READY" progress line, p95
 //   calls/s waiting    API calls the simulator received per second while every cluster waited
 //                      (from the last Create to the first READY)
-//   refresh            wall time, as a ratio to an empty stack's refresh, and to one List of the fleet
+//   refresh            wall time, as a ratio to an empty stack's refresh, and to one List of the fleet;
+//                      the API calls the simulator received during it
 //   destroy            wall time
 //   provider peak RSS  VmHWM of the dynamic-provider process (sampled from /proc)
 //
+//   load               the machine's 1-minute load average when the row was done
+//
 // Settings (environment): BENCH_PROVISIONING_S (20), BENCH_SIZES ("50,200,500"), BENCH_MODES
-// ("watch,poll"), BENCH_PARALLEL (default: the fleet size, so that no cluster waits for a slot).
+// ("watch,poll"), BENCH_PARALLEL (default: the fleet size, so that no cluster waits for a slot),
+// BENCH_CHECKPOINTS ("on"; "on,off" also runs each size with PULUMI_SKIP_CHECKPOINTS=true, the
+// CLI's flag that writes only the final state of an update, to show what checkpoints cost).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,6 +39,7 @@ const REPO = path.resolve(__dirname, "../..");
 const PROVISIONING_S = Number(process.env.BENCH_PROVISIONING_S ?? 20);
 const SIZES = (process.env.BENCH_SIZES ?? "50,200,500").split(",").map(Number);
 const MODES = (process.env.BENCH_MODES ?? "watch,poll").split(",") as Array<"watch" | "poll">;
+const CHECKPOINTS = (process.env.BENCH_CHECKPOINTS ?? "on").split(",") as Array<"on" | "off">;
 const parallelFor = (size: number) => Number(process.env.BENCH_PARALLEL ?? Math.max(size, 8));
 const ADMIN_TOKEN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const CLIENT_TOKEN = `bench-client-${randomBytes(8).toString("hex")}`;
@@ -143,11 +149,11 @@ async function main(): Promise<void> {
   const command = await pulumiCommand();
   const timings: Timings = { readyAt: new Map(), noticedAt: new Map() };
   const memory = new ProviderMemory();
-  const header = ["mode", "clusters", "--parallel", "up (x provisioning; minus start-up)", "READY -> noticed p95 (max)", "calls/s waiting", "refresh (x empty; x one List)", "destroy", "provider peak RSS"];
+  const header = ["mode", "clusters", "--parallel", "up (x provisioning; minus start-up)", "READY -> noticed p95 (max)", "calls/s waiting", "refresh (x empty; x one List)", "refresh calls", "destroy", "provider peak RSS", "load"];
   const rows: string[][] = [];
   const notes: string[] = [];
 
-  const stackFor = async (sim: Simulator, token: string, name: string, clusters: number): Promise<Stack> => {
+  const stackFor = async (sim: Simulator, token: string, name: string, clusters: number, skipCheckpoints = false): Promise<Stack> => {
     const workDir = path.join(root, name);
     fs.mkdirSync(workDir, { recursive: true });
     const program = async () => {
@@ -156,7 +162,7 @@ async function main(): Promise<void> {
     };
     const stack = await LocalWorkspace.createOrSelectStack(
       { projectName: name, stackName: "bench", program },
-      { workDir, envVars, pulumiCommand: command, projectSettings: { name, runtime: "nodejs", backend: { url: `file://${backend}` } } },
+      { workDir, envVars: skipCheckpoints ? { ...envVars, PULUMI_SKIP_CHECKPOINTS: "true" } : envVars, pulumiCommand: command, projectSettings: { name, runtime: "nodejs", backend: { url: `file://${backend}` } } },
     );
     await stack.setAllConfig({
       "fulfillment:address": { value: sim.address },
@@ -220,11 +226,12 @@ async function main(): Promise<void> {
           startup = median(startups);
           emptyRefresh = (await timed(() => empty.refresh())).ms;
         }
-        for (const size of SIZES) {
+        for (const [size, checkpoints] of SIZES.flatMap((size) => CHECKPOINTS.map((c) => [size, c] as const))) {
+          const skipCheckpoints = checkpoints === "off";
           const parallel = parallelFor(size);
           timings.readyAt.clear();
           timings.noticedAt.clear();
-          const stack = await stackFor(sim, token, `fleet-${mode}-${size}`, size);
+          const stack = await stackFor(sim, token, `fleet-${mode}-${size}-${checkpoints}`, size, skipCheckpoints);
           const window = new WaitWindow(sim, size, timings);
           memory.start();
           window.begin();
@@ -236,21 +243,25 @@ async function main(): Promise<void> {
           for (let i = 0; i < 6; i++) lists.push((await timed(() => client.call(Clusters.method.list, { limit: 1000 }))).ms);
           const list = median(lists.slice(1));
           memory.start();
+          const callsBefore = sum(sim.calls());
           const refresh = await timed(() => stack.refresh({ parallel }));
+          const refreshCalls = sum(sim.calls()) - callsBefore;
           const refreshMem = memory.stop();
           const destroy = await timed(() => stack.destroy({ parallel }));
           const ratio = up.ms / provisioning;
           const net = (up.ms - startup) / provisioning;
           rows.push([
-            mode,
+            skipCheckpoints ? `${mode}, PULUMI_SKIP_CHECKPOINTS=true` : mode,
             String(size),
             String(parallel),
             `${seconds(up.ms)} = ${ratio.toFixed(2)}x; ${net.toFixed(2)}x`,
             `${(percentile(latencies, 95) / 1000).toFixed(3)} s (${(Math.max(...latencies) / 1000).toFixed(3)} s), n=${latencies.length}`,
             `${waiting.perSecond.toFixed(2)} over ${waiting.seconds.toFixed(0)} s`,
             `${seconds(refresh.ms)} = ${(refresh.ms / emptyRefresh).toFixed(1)}x; ${((refresh.ms - emptyRefresh) / list).toFixed(0)}x List (${list.toFixed(1)} ms)`,
+            String(refreshCalls),
             seconds(destroy.ms),
             `${Math.max(mem.peakMb, refreshMem.peakMb).toFixed(0)} MB`,
+            os.loadavg()[0].toFixed(1),
           ]);
           console.log(`bench: ${rows.at(-1)!.join(" | ")}`);
         }

@@ -34,6 +34,7 @@ import {
 import { describeCluster, displayName, equalByType, nodeSetsOf, storedParameters, templateDefaults, toDomainNodeSets, toOutputs } from "./clusterView";
 import { observe, waitForClusterReady, waitForDeletion, waitForNodeSets } from "./clusterWaits";
 import { plannedTemplate } from "./plannedTemplates";
+import { clusterReaderFor, refreshObservation, sharedTemplateLookup } from "./clusterReads";
 import { checkAgainstCatalogItem, lookupCatalogItem, type CatalogItemInfo } from "./clusterCatalog";
 import { lookupHostTypeId, lookupTemplate, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
@@ -361,13 +362,14 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const previous = props as Partial<ClusterOutputs>;
   const api = await apiForInputs(previous as ClusterInputs);
-  const cluster = await api.clusters.get(id);
+  // A fleet's reads arrive together: they share one List (clusterReads.ts).
+  const { cluster, hub } = await clusterReaderFor(api).read(id, { hub: !previous.hub });
   if (!cluster || cluster.metadata.deletionTime) {
     return { id: "", props: {} };
   }
   let defaults = previous.templateDefaults;
   try {
-    defaults = templateDefaults(await lookupTemplate(api, cluster.spec.template));
+    defaults = templateDefaults(await sharedTemplateLookup(api, cluster.spec.template));
   } catch {
     // The template may have been deleted since; the defaults we recorded still apply.
   }
@@ -400,7 +402,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     networkAttachment: previous.networkAttachment !== undefined ? attachmentView(previous.networkAttachment, cluster.spec.networkAttachment) : undefined,
   });
   if (adopting && previous.template === undefined && !cluster.spec.catalogItem) view.template = cluster.spec.template;
-  const outs = toOutputs(view, await observe(api, cluster), defaults ?? templateDefaults(undefined));
+  const outs = toOutputs(view, await refreshObservation(api, cluster, previous, hub), defaults ?? templateDefaults(undefined));
   return { id, props: outs, inputs: view };
 }
 

@@ -4,15 +4,16 @@
 //
 // - The stream is filtered on the server to the clusters being waited on. A new wait
 //   opens a new stream with the larger filter (coalesced over subscribeDelayMs); the old
-//   one is cancelled only once the new one is subscribed, so no change falls in between.
-// - Neither server replays or guarantees delivery, so every newly covered cluster is read
-//   once (one List) when its stream is subscribed, and a slow reconcile (one List of every
+//   one is cancelled once the new one is subscribed, and what it still had in flight is
+//   lost with it, so every waited cluster is read (one List) as each stream is subscribed.
+// - Neither server replays or guarantees delivery, so a slow reconcile (one List of every
 //   waited cluster each reconcileIntervalMs) catches what the stream missed.
 // - After a drop it reconnects with backoff (withRetries on the injected clock) and lists
 //   every waited cluster again as soon as the new stream is subscribed.
 // - When Watch is refused (UNIMPLEMENTED; PERMISSION_DENIED: the innabox deployment lets
 //   only admins watch), the same loop lists every waited cluster each pollIntervalMs: one
-//   List for the fleet instead of one Get per cluster.
+//   List for the fleet instead of one Get per cluster. Watch is asked again every
+//   watchRetryIntervalMs (a policy that changed, a server restarted with another one).
 //
 // Only ClusterProgress values are kept (no parameters, no pull secret). The registry lives
 // on globalThis: Pulumi may load this module more than once in one provider process.
@@ -33,6 +34,8 @@ export interface WatchSettings {
   subscribeDelayMs: number;
   /** Backoff between attempts to reconnect a dropped stream. */
   reconnect: RetryPolicy;
+  /** While polling because Watch was refused: ask for a stream again this often. */
+  watchRetryIntervalMs: number;
   /** Receives one line per mode change (stream subscribed, dropped, refused). */
   log: (line: string) => void;
 }
@@ -43,6 +46,8 @@ export const DEFAULT_WATCH_SETTINGS: Readonly<WatchSettings> = Object.freeze({
   // 1.7 Lists a second, so that a READY is noticed within a second (bench/fleet.ts).
   pollIntervalMs: 600,
   subscribeDelayMs: 25,
+  // One refused call a minute costs nothing; a stream saves a List every 0.6 s.
+  watchRetryIntervalMs: 60_000,
   // Reconnects go on for as long as anything waits; each wait has its own timeout.
   reconnect: retryPolicy({ maxAttempts: Number.MAX_SAFE_INTEGER, initialDelayMs: 200, maxDelayMs: 5_000, maxElapsedMs: Number.POSITIVE_INFINITY }),
   log: () => undefined,
@@ -88,6 +93,7 @@ export class ClusterWatcher {
   #connecting = false;
   #connectAgain = false;
   #connectTimer = false;
+  #retryTimer = false;
   #ticker: AbortController | undefined;
   #lastFullList = Number.NEGATIVE_INFINITY;
   /** Server calls made by this watcher (Watch subscriptions and Lists), for the benchmark. */
@@ -241,6 +247,14 @@ export class ClusterWatcher {
           {
             onOpen: () => {
               stream.open = true;
+              const wasPolling = this.#mode === "polling";
+              if (!this.#trackers.size) {
+                // Every wait ended while it was being opened: no stream for an idle watcher.
+                stream.controller.abort();
+                if (wasPolling) this.#mode = "connecting";
+                resolve();
+                return;
+              }
               const previous = this.#active;
               this.#active = stream;
               previous?.controller.abort();
@@ -248,12 +262,18 @@ export class ClusterWatcher {
               if (this.#mode !== "watching" || wasDropped) this.#settings.log(`cluster watch: subscribed to Events.Watch for ${ids.length} cluster(s)${wasDropped ? " again; reconciling" : ""}`);
               this.#mode = "watching";
               this.#dropped = false;
-              // Whatever changed before this subscription is only in a List.
-              const fresh = wasDropped || !previous ? ids : ids.filter((id) => !previous.ids.has(id));
-              void this.#list(fresh);
+              if (wasPolling) this.#restartTicker();
+              // Whatever changed before this subscription is only in a List: for the newly
+              // covered clusters, and for all the others too, since the replaced stream is
+              // cancelled with whatever it still had in flight (a cluster's UPDATED and DELETED
+              // come back to back, and the DELETED would be lost until the next reconcile).
+              void this.#list(ids);
               resolve();
             },
-            onEvent: (event) => this.#onEvent(event),
+            // A replaced stream's late messages are dropped: the List above covers them.
+            onEvent: (event) => {
+              if (this.#active === stream) this.#onEvent(event);
+            },
           },
           stream.controller.signal,
         )
@@ -287,6 +307,36 @@ export class ClusterWatcher {
     this.#mode = "polling";
     this.#settings.log(`cluster watch: Events.Watch refused (${describeError(error)}); polling with one List for all waiting clusters every ${this.#settings.pollIntervalMs} ms`);
     this.#restartTicker();
+    this.#scheduleWatchRetry();
+  }
+
+  #scheduleWatchRetry(): void {
+    if (this.#retryTimer) return;
+    this.#retryTimer = true;
+    this.#settings.clock.sleep(this.#settings.watchRetryIntervalMs, this.#closing.signal).then(
+      () => {
+        this.#retryTimer = false;
+        void this.#retryWatch();
+      },
+      () => (this.#retryTimer = false),
+    );
+  }
+
+  /** Polling: one Watch call; once subscribed, the stream takes over (onOpen), else polling goes on. */
+  async #retryWatch(): Promise<void> {
+    if (this.#mode !== "polling" || this.#closing.signal.aborted) return;
+    if (!this.#trackers.size) {
+      // Nothing waits: the next wait asks for a stream first.
+      this.#mode = "connecting";
+      return;
+    }
+    try {
+      await this.#openStream();
+    } catch (error) {
+      if (this.#closing.signal.aborted) return;
+      this.#settings.log(`cluster watch: Events.Watch still not available (${describeError(error)}); polling on, asking again in ${this.#settings.watchRetryIntervalMs} ms`);
+      this.#scheduleWatchRetry();
+    }
   }
 
   /** One List of these clusters; a sighting that an event superseded while the List ran is dropped. */

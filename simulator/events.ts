@@ -5,7 +5,9 @@
 //
 // Fault injection sits here, for both generations' Watch streams: `loseNext` drops changes
 // before they reach any subscriber (the innabox fan-out and PostgreSQL NOTIFY give no
-// delivery guarantee), and `disconnectAll` ends every subscription (a dropped stream).
+// delivery guarantee), `disconnectAll` ends every subscription (a dropped stream), and
+// `hold` keeps changes in flight to the subscribers of the moment until released (one slow
+// subscriber holds up the real server's fan-out: unbuffered sends under one lock).
 import { EventType } from "../proto/gen/events/v1/event_type_pb";
 import type { Project } from "../proto/gen/osac/public/v1/project_type_pb";
 import type { Kind, KindObject } from "./store";
@@ -58,6 +60,8 @@ export class EventBus {
   private readonly subscribers = new Set<Subscriber>();
   private readonly activityListeners = new Set<(active: boolean) => void>();
   private losses: Array<{ remaining: number; filter: LossFilter }> = [];
+  /** Changes in flight while held: each goes to the subscribers it was published to, if still subscribed. */
+  private held: Array<{ change: ObjectChange; to: Subscriber[] }> | undefined;
 
   constructor(private readonly log: (line: string) => void = () => undefined) {}
 
@@ -99,13 +103,42 @@ export class EventBus {
   /** Delivers to every current subscriber; one that throws does not keep the change from the others. */
   publish(change: ObjectChange): void {
     if (this.subscribers.size && this.lost(change)) return;
-    for (const subscriber of [...this.subscribers]) {
+    if (this.held) {
+      this.held.push({ change, to: [...this.subscribers] });
+      return;
+    }
+    this.deliver(change, [...this.subscribers]);
+  }
+
+  private deliver(change: ObjectChange, to: Subscriber[]): void {
+    for (const subscriber of to) {
+      if (!this.subscribers.has(subscriber)) continue;
       try {
         subscriber.onChange(change);
       } catch {
         // A subscriber's own failure (its stream already gone) is its business.
       }
     }
+  }
+
+  /**
+   * Changes published from now on stay in flight until `release()`, which delivers them in
+   * order to the subscribers they were published to that are still subscribed (a stream that
+   * ended meanwhile never gets them; one subscribed later does not either). Returns how
+   * many changes were held.
+   */
+  hold(): { release(): number } {
+    if (this.held) throw new Error("changes are already held");
+    const held: Array<{ change: ObjectChange; to: Subscriber[] }> = [];
+    this.held = held;
+    return {
+      release: () => {
+        if (this.held === held) this.held = undefined;
+        const items = held.splice(0);
+        for (const { change, to } of items) this.deliver(change, to);
+        return items.length;
+      },
+    };
   }
 
   /** Ends every subscription, telling each subscriber; returns how many there were. */

@@ -111,6 +111,12 @@ export interface Simulator {
      * stream (Infinity: until `loseEvents(0)`); each is logged as `events: lost ...`.
      */
     loseEvents(count: number, filter?: LossFilter): void;
+    /**
+     * Object changes from now on stay in flight to the Watch streams of the moment until
+     * `release()` (as one slow subscriber holds up the real server's fan-out); a stream that
+     * ends meanwhile never gets them. Logs `events: holding changes` and `events: released N`.
+     */
+    holdEvents(): { release(): void };
   };
   /** API calls received so far, by gRPC path (e.g. `/fulfillment.v1.Clusters/Get`), across restarts. */
   calls(): Record<string, number>;
@@ -210,6 +216,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return dropped;
       },
       loseEvents: (count, filter) => events.loseNext(count, filter),
+      holdEvents: () => {
+        const held = events.hold();
+        log("events: holding changes (fault injection)");
+        return { release: () => log(`events: released ${held.release()} held change(s)`) };
+      },
     },
     calls: () => Object.fromEntries(calls),
     setAuth: (next) => {

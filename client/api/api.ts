@@ -37,6 +37,8 @@ export interface ClustersApi {
   get(id: string): Promise<Cluster | undefined>;
   /** The hub a cluster landed on ("" when this token may not read the admin API). */
   hubOf(id: string): Promise<string>;
+  /** The hubs of these clusters by one List (admin API); empty when this token may not read it. */
+  hubsOf(ids: readonly string[]): Promise<Map<string, string>>;
   create(cluster: ClusterCreate): Promise<Cluster | undefined>;
   update(id: string, changes: ClusterChanges, options?: WriteOptions): Promise<Cluster | undefined>;
   /** false when it was already gone. */
@@ -51,6 +53,8 @@ export interface ClustersApi {
   watch(ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void>;
   /** One List of these clusters, as waits see them; a cluster the service does not have is absent. */
   progressOf(ids: readonly string[]): Promise<Map<string, ClusterProgress>>;
+  /** The same List of whole clusters, as `get` returns them; a cluster the service does not have is absent. */
+  getMany(ids: readonly string[]): Promise<Map<string, Cluster>>;
 }
 
 export interface TemplatesApi {

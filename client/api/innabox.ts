@@ -125,7 +125,7 @@ export function innaboxApi(client: FulfillmentClient): FulfillmentApi {
         const response = await client.call(Clusters.method.update, { object, updateMask: { paths } }, { objectId: id });
         return response.object ? cluster(response.object) : undefined;
       },
-      ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress),
+      ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress, cluster),
     },
     templates: objectCalls(client, { read: ClusterTemplates.method, write: ClusterTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS }),
     hostTypes: objectCalls(client, { read: HostClasses.method, write: HostClasses.method, toDomain: hostType, toWire: hostClassMessage, paths: HOST_TYPE_PATHS }),

@@ -4,7 +4,7 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import type { ServerStreamingMethod, UnaryMethod } from "../../proto/grpc";
 import type { ClusterWatchHandlers } from "./api";
-import type { ClusterProgress } from "./domain";
+import type { Cluster, ClusterProgress } from "./domain";
 import type { FulfillmentClient } from "../client";
 import { adminOnly, chunks, clusterEventType, clusterEventsFilter, deleted, idsFilter, MAX_IDS_PER_CALL, nameFilter, orUndefined } from "./mapping";
 
@@ -65,9 +65,19 @@ export interface ClusterMethods {
 }
 
 /** The cluster calls that are the same in both generations; Create and Update are each adapter's own. */
-export function clusterReadCalls<W, D>(client: FulfillmentClient, methods: { public: ClusterMethods; private: { get: UnaryMethod } }, toDomain: (message: W) => D) {
+export function clusterReadCalls<W, D>(client: FulfillmentClient, methods: { public: ClusterMethods; private: { get: UnaryMethod; list: UnaryMethod } }, toDomain: (message: W) => D) {
   const call = async <R>(method: UnaryMethod, id: string): Promise<R> => (await client.call(method, request({ id }), { objectId: id })) as unknown as R;
   return {
+    /** The hubs of these clusters, by one private List per 1000 ids; empty when this token may not read the admin API. */
+    hubsOf: (ids: readonly string[]) =>
+      adminOnly(async () => {
+        const hubs = new Map<string, string>();
+        for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
+          const response = (await client.call(methods.private.list, request({ filter: idsFilter(part), limit: part.length }))) as unknown as { items: Array<{ id: string; status?: { hub?: string } }> };
+          for (const item of response.items) hubs.set(item.id, item.status?.hub ?? "");
+        }
+        return hubs;
+      }, new Map<string, string>()),
     get: (id: string) => orUndefined(async () => toDomain((await call<{ object?: W }>(methods.public.get, id)).object as W)),
     /** The hub a cluster landed on ("" when this token may not read the admin API). */
     hubOf: (id: string) => adminOnly(async () => (await call<{ object?: { status?: { hub?: string } } }>(methods.private.get, id)).object?.status?.hub ?? "", ""),
@@ -83,13 +93,23 @@ interface ClusterEventMessage {
 
 /**
  * What cluster waits ask of either generation: its Events.Watch stream and a List by ids,
- * each mapped to ClusterProgress, so only the fields a wait needs leave the adapter.
+ * each mapped to ClusterProgress, so only the fields a wait needs leave the adapter; and
+ * the same List of whole clusters, for reads of many clusters at once (refresh).
  */
 export function clusterWatchCalls<W extends { id: string }>(
   client: FulfillmentClient,
   methods: { watch: ServerStreamingMethod; list: UnaryMethod },
   progress: (message: W) => ClusterProgress,
+  whole: (message: W) => Cluster,
 ) {
+  const listByIds = async <T>(ids: readonly string[], map: (message: W) => T): Promise<Map<string, T>> => {
+    const found = new Map<string, T>();
+    for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
+      const response = (await client.call(methods.list, request({ filter: idsFilter(part), limit: part.length }))) as unknown as { items: W[] };
+      for (const item of response.items) found.set(item.id, map(item));
+    }
+    return found;
+  };
   return {
     watch: (ids: readonly string[] | undefined, handlers: ClusterWatchHandlers, signal: AbortSignal): Promise<void> =>
       client.stream(
@@ -106,13 +126,7 @@ export function clusterWatchCalls<W extends { id: string }>(
         },
         { signal },
       ),
-    progressOf: async (ids: readonly string[]): Promise<Map<string, ClusterProgress>> => {
-      const found = new Map<string, ClusterProgress>();
-      for (const part of chunks(ids, MAX_IDS_PER_CALL)) {
-        const response = (await client.call(methods.list, request({ filter: idsFilter(part), limit: part.length }))) as unknown as { items: W[] };
-        for (const item of response.items) found.set(item.id, progress(item));
-      }
-      return found;
-    },
+    progressOf: (ids: readonly string[]): Promise<Map<string, ClusterProgress>> => listByIds(ids, progress),
+    getMany: (ids: readonly string[]): Promise<Map<string, Cluster>> => listByIds(ids, whole),
   };
 }

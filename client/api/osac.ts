@@ -236,7 +236,7 @@ export function osacApi(client: FulfillmentClient): FulfillmentApi {
         const response = await client.call(Clusters.method.update, { object, updateMask: { paths }, lock: locked }, { objectId: id });
         return response.object ? cluster(response.object) : undefined;
       },
-      ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress),
+      ...clusterWatchCalls(client, { watch: Events.method.watch, list: Clusters.method.list }, progress, cluster),
     },
     templates: (() => {
       const calls = objectCalls(client, { read: ClusterTemplates.method, write: PrivateTemplates.method, toDomain: template, toWire: templateMessage, paths: TEMPLATE_PATHS });

@@ -1,8 +1,10 @@
 // Cluster waits on Events.Watch, both generations, against the simulator over real gRPC:
 // the domain events (nothing of the payload beyond what a wait needs), the simulator's
 // stream faults, and waits that still complete when the stream drops mid-wait, when events
-// are lost (the reconcile List catches READY), when Watch is refused (one shared List), and
-// when the server restarts. Nothing sleeps: tests await simulator and watcher log lines.
+// are lost (the reconcile List catches READY), when Watch is refused (one shared List, and
+// the stream again once Watch is allowed), and when the server restarts; deletion waits end
+// on the DELETED event, also when it was in flight on a stream being replaced. Nothing
+// sleeps: tests await simulator, watcher and progress lines.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,7 +15,8 @@ import { closeAllClients } from "../../client/client";
 import { grpcCode } from "../../client/errors";
 import * as clusterProvider from "../../resources/clusterProvider";
 import type { ClusterOutputs } from "../../resources/clusterModel";
-import { clusterWatchers, configureClusterWatch } from "../../resources/clusterWatcher";
+import { clusterWatchers, configureClusterWatch, watcherFor } from "../../resources/clusterWatcher";
+import { apiForInputs } from "../../toolkit/connect";
 import { startSimulator, type Simulator } from "../../simulator";
 import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 import { logLines, type LogLines } from "../helpers/logLines";
@@ -216,6 +219,90 @@ describe.each(GENERATIONS)("%s: cluster waits on the shared watcher", (generatio
     expect((created.outs as ClusterOutputs).state).toBe("READY");
     await f.watchLog.next(/again; reconciling/);
     await clusterProvider.delete(created.id, created.outs as ClusterOutputs);
+  });
+
+  /** The provider's progress lines (written to stdout outside an engine operation), awaitable. */
+  const progressLines = () => {
+    const lines = logLines();
+    vi.mocked(process.stdout.write).mockImplementation((chunk: string | Uint8Array) => (lines.log(String(chunk).trimEnd()), true));
+    return lines;
+  };
+  const STUCK = { "simulator.osac.io/deletion": "stuck" };
+  const calledSince = (before: Record<string, number>, suffix: string) =>
+    Object.entries(f.sim.calls()).filter(([p]) => p.endsWith(suffix)).reduce((n, [p, v]) => n + v - (before[p] ?? 0), 0);
+
+  it("ends a deletion wait on the DELETED event: no List, no Get while waiting", async () => {
+    const held = await create({ name: "held", labels: STUCK });
+    const progressLog = progressLines();
+    const deleting = clusterProvider.delete(held.id, { ...(held.outs as ClusterOutputs), timeouts: { delete: "20s" } });
+    // The wait's first look (the List as the stream is subscribed) has seen it being deleted.
+    await progressLog.next(/'held' .*: DELETING/);
+    const before = f.sim.calls();
+    const api = await apiForInputs({ connection: f.connection });
+    await api.clusters.update(held.id, { labels: {} });
+    await deleting;
+    await f.simLog.next(new RegExp(`cluster ${held.id}: deleted`));
+    // The reconcile is 10 minutes away: only the event can have ended it; one Get settles it.
+    expect(calledSince(before, "Clusters/List")).toBe(0);
+    expect(calledSince(before, publicGet(generation))).toBe(1);
+    expect(f.watchLog.count(/refused|dropped/)).toBe(0);
+  });
+
+  it("ends a deletion wait whose DELETED was in flight on a stream being replaced", async () => {
+    const held = await create({ name: "held", labels: STUCK });
+    const other = await create({ name: "other" });
+    const progressLog = progressLines();
+    const deleting = clusterProvider.delete(held.id, { ...(held.outs as ClusterOutputs), timeouts: { delete: "20s" } });
+    await progressLog.next(/'held' .*: DELETING/);
+    // Its UPDATED and DELETED stay in flight on the one stream there is (filtered to it)...
+    const inFlight = f.sim.faults.holdEvents();
+    const api = await apiForInputs({ connection: f.connection });
+    await api.clusters.update(held.id, { labels: {} });
+    await f.simLog.next(new RegExp(`cluster ${held.id}: deleted`));
+    // ...when a second wait makes the watcher replace that stream with a wider one.
+    const subscriptions = f.watchLog.lines.length;
+    const deletingOther = clusterProvider.delete(other.id, { ...(other.outs as ClusterOutputs), timeouts: { delete: "20s" } });
+    await deleting;
+    inFlight.release();
+    await deletingOther;
+    expect(f.simLog.count(/events: released \d+ held change/)).toBe(1);
+    expect(f.watchLog.lines.length).toBeGreaterThanOrEqual(subscriptions);
+    expect(f.watchLog.count(/refused|dropped/)).toBe(0);
+    expect(f.sim.snapshot().clusters).toEqual([]);
+  });
+
+  it("asks for Watch again after a refusal, and follows the stream once it is allowed", async () => {
+    if (generation === "osac") f.sim.faults.failMethod("osac.public.v1.Events/Watch", 1, grpc.status.UNIMPLEMENTED, "unknown method Watch");
+    else {
+      await f.close();
+      f = await fixture("innabox", { clientToken: true });
+    }
+    configureClusterWatch({ reconcileIntervalMs: 600_000, watchRetryIntervalMs: 100, log: f.watchLog.log });
+    const api = await apiForInputs({ connection: f.connection });
+    const id = `retry-${generation}`;
+    const tracker = watcherFor(api).track(id);
+    try {
+      await f.watchLog.next(/Events.Watch refused/);
+      expect(watcher().mode).toBe("polling");
+      // The innabox deployment's policy changes: this client may watch now.
+      if (generation === "innabox") f.sim.setAuth({ clientTokens: [], adminTokens: ["admin-2c8d4a", "client-7b1e9f"] });
+      await f.watchLog.next(/subscribed to Events.Watch for 1 cluster/);
+      expect(watcher().mode).toBe("watching");
+      // The first look (no such cluster yet), then the stream delivers: with the reconcile 10
+      // minutes away and no more polling, the CREATED event brings the new cluster (at most
+      // the List of the subscription may still be on its way).
+      expect((await tracker.next(10_000))?.cluster).toBeUndefined();
+      const before = f.sim.calls();
+      await api.clusters.create({ id, metadata: {}, spec: { template: "sim_small", templateParameters: {}, nodeSets: {}, ...(generation === "osac" ? { pullSecret: PULL_SECRET } : {}) } });
+      let seen = await tracker.next(10_000);
+      for (let i = 0; i < 5 && !seen?.cluster; i++) seen = await tracker.next(10_000);
+      expect(seen?.cluster?.id).toBe(id);
+      expect(calledSince(before, "Clusters/List")).toBeLessThanOrEqual(1);
+      expect(watcher().mode).toBe("watching");
+    } finally {
+      tracker.release();
+    }
+    await api.clusters.delete(id);
   });
 
   it("falls back to one shared List when Watch is refused", async () => {

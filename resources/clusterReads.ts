@@ -1,0 +1,161 @@
+// Reads of many clusters at once: `pulumi refresh` of a fleet sends the provider one Read
+// per cluster, all at about the same time. Reads of one connection that arrive within
+// batchWindowMs share one List by ids (and, for those that need their hub, one List of the
+// admin API), and concurrent lookups of the same template share one call, so a refresh of
+// 500 clusters asks the service a handful of Lists instead of 2,500 calls.
+//
+// What a refresh does not read again: a cluster's kubeconfig and password, while it stays
+// READY at the same API URL with both in the state (secret there). They change only when
+// the cluster is re-provisioned, which moves it out of READY or to another URL; no List
+// carries them, and each read goes through the hub. Its hub, once the state has one: a
+// cluster never moves to another hub.
+//
+// The registry lives on globalThis: Pulumi may load this module more than once in one
+// provider process.
+import type { Cluster, FulfillmentApi } from "../client/api";
+import { systemClock, type Clock } from "../timing/clock";
+import type { ClusterOutputs } from "./clusterModel";
+import type { Observed } from "./clusterView";
+import { observe } from "./clusterWaits";
+import { lookupTemplate, type TemplateInfo } from "./templateLookup";
+
+export interface ClusterReadSettings {
+  clock: Clock;
+  /** Reads that arrive within this time after the first one of a batch share its Lists. */
+  batchWindowMs: number;
+}
+
+export const DEFAULT_CLUSTER_READ_SETTINGS: Readonly<ClusterReadSettings> = Object.freeze({
+  clock: systemClock,
+  // The engine sends a fleet's reads within a few ms of each other; a lone read waits this long.
+  batchWindowMs: 20,
+});
+
+/** The most reads one batch holds (one List of ids each). */
+const MAX_BATCH = 1000;
+
+interface Pending {
+  id: string;
+  needsHub: boolean;
+  resolve: (read: { cluster: Cluster | undefined; hub: string | undefined }) => void;
+  reject: (error: unknown) => void;
+}
+
+export class ClusterReader {
+  readonly #api: FulfillmentApi;
+  readonly #settings: ClusterReadSettings;
+  readonly #closing = new AbortController();
+  #batch: Pending[] = [];
+  /** Lists sent by this reader (the benchmark and tests read them). */
+  calls = 0;
+
+  constructor(api: FulfillmentApi, settings: Partial<ClusterReadSettings> = {}) {
+    this.#api = api;
+    this.#settings = { ...DEFAULT_CLUSTER_READ_SETTINGS, ...settings };
+  }
+
+  /** The cluster as Get would return it (undefined: the service does not have it) and, when asked for, its hub. */
+  read(id: string, options: { hub: boolean }): Promise<{ cluster: Cluster | undefined; hub: string | undefined }> {
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ id, needsHub: options.hub, resolve, reject });
+      if (this.#batch.length >= MAX_BATCH) this.#flush();
+      else if (this.#batch.length === 1) {
+        const batch = this.#batch;
+        this.#settings.clock.sleep(this.#settings.batchWindowMs, this.#closing.signal).then(
+          () => this.#batch === batch && this.#flush(),
+          () => this.#batch === batch && this.#flush(),
+        );
+      }
+    });
+  }
+
+  close(): void {
+    this.#closing.abort();
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    void this.#send(batch);
+  }
+
+  async #send(batch: Pending[]): Promise<void> {
+    const ids = [...new Set(batch.map((p) => p.id))];
+    const hubIds = [...new Set(batch.filter((p) => p.needsHub).map((p) => p.id))];
+    try {
+      this.calls += hubIds.length ? 2 : 1;
+      const [clusters, hubs] = await Promise.all([this.#api.clusters.getMany(ids), hubIds.length ? this.#api.clusters.hubsOf(hubIds) : new Map<string, string>()]);
+      for (const p of batch) p.resolve({ cluster: clusters.get(p.id), hub: p.needsHub ? (hubs.get(p.id) ?? "") : undefined });
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
+
+const REGISTRY = Symbol.for("pulumi-fulfillment.clusterReaders");
+interface Registry {
+  readers: Map<string, ClusterReader>;
+  settings: Partial<ClusterReadSettings>;
+  templates: Map<string, Promise<TemplateInfo>>;
+}
+
+function registry(): Registry {
+  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+  return (holder[REGISTRY] ??= { readers: new Map(), settings: {}, templates: new Map() });
+}
+
+/** The process's batching reader for this API's connection. */
+export function clusterReaderFor(api: FulfillmentApi): ClusterReader {
+  const { readers, settings } = registry();
+  const key = api.connection.key;
+  let reader = readers.get(key);
+  if (!reader) {
+    const created = new ClusterReader(api, settings);
+    reader = created;
+    readers.set(key, created);
+    api.connection.onClose(() => {
+      created.close();
+      if (readers.get(key) === created) readers.delete(key);
+    });
+  }
+  return reader;
+}
+
+/** Settings for readers made from now on (tests: a longer window, an injected clock). */
+export function configureClusterReads(settings: Partial<ClusterReadSettings>): void {
+  const state = registry();
+  state.settings = settings;
+  for (const reader of state.readers.values()) reader.close();
+  state.readers.clear();
+}
+
+/** The readers of this process, by connection key. */
+export function clusterReaders(): ReadonlyMap<string, ClusterReader> {
+  return registry().readers;
+}
+
+/** lookupTemplate, with concurrent lookups of the same template on the same connection sharing one. */
+export function sharedTemplateLookup(api: FulfillmentApi, ref: string): Promise<TemplateInfo> {
+  const { templates } = registry();
+  const key = `${api.connection.key}\u0000${ref}`;
+  let lookup = templates.get(key);
+  if (!lookup) {
+    lookup = lookupTemplate(api, ref).finally(() => templates.delete(key));
+    templates.set(key, lookup);
+  }
+  return lookup;
+}
+
+/**
+ * What a refresh shows beyond the cluster: the stored kubeconfig and password while the
+ * cluster stays READY at the API URL they were read for, else read again (observe); the
+ * hub from the batch, or the stored one.
+ */
+export async function refreshObservation(api: FulfillmentApi, cluster: Cluster, previous: Partial<ClusterOutputs>, hub: string | undefined): Promise<Observed> {
+  const stillReady = cluster.status.state === "READY" && previous.state === "READY" && previous.apiUrl === cluster.status.apiUrl;
+  if (stillReady && previous.kubeconfig && previous.password) {
+    return { cluster, hub: hub ?? previous.hub ?? "", kubeconfig: previous.kubeconfig, password: previous.password };
+  }
+  const observed = await observe(api, cluster);
+  return hub === undefined ? observed : { ...observed, hub };
+}
