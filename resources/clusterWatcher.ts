@@ -6,6 +6,9 @@
 //   opens a new stream with the larger filter (coalesced over subscribeDelayMs); the old
 //   one is cancelled once the new one is subscribed, and what it still had in flight is
 //   lost with it, so every waited cluster is read (one List) as each stream is subscribed.
+// - Beyond filterIdsUpTo waited clusters the stream follows every cluster instead, and
+//   events of clusters nobody waits on are dropped here: a fleet's stream is then opened
+//   once, rather than replaced (and every waited cluster listed) as each new wait arrives.
 // - Neither server replays or guarantees delivery, so a slow reconcile (one List of every
 //   waited cluster each reconcileIntervalMs) catches what the stream missed.
 // - After a drop it reconnects with backoff (withRetries on the injected clock) and lists
@@ -32,6 +35,8 @@ export interface WatchSettings {
   pollIntervalMs: number;
   /** New waits that arrive within this time share one re-subscription (longer for large fleets). */
   subscribeDelayMs: number;
+  /** A stream names the waited clusters while there are at most this many; beyond, it follows every cluster. */
+  filterIdsUpTo: number;
   /** Backoff between attempts to reconnect a dropped stream. */
   reconnect: RetryPolicy;
   /** While polling because Watch was refused: ask for a stream again this often. */
@@ -46,6 +51,10 @@ export const DEFAULT_WATCH_SETTINGS: Readonly<WatchSettings> = Object.freeze({
   // 1.7 Lists a second, so that a READY is noticed within a second (bench/fleet.ts).
   pollIntervalMs: 600,
   subscribeDelayMs: 25,
+  // A filter of 64 ids is still cheap for the server to compile; past that, replacing the
+  // stream for each new wait (and listing every waited cluster) costs more than the
+  // events of clusters nobody here waits on.
+  filterIdsUpTo: 64,
   // One refused call a minute costs nothing; a stream saves a List every 0.6 s.
   watchRetryIntervalMs: 60_000,
   // Reconnects go on for as long as anything waits; each wait has its own timeout.
@@ -75,7 +84,8 @@ export type WatchMode = "connecting" | "watching" | "polling";
 const REFUSED = new Set<number>([grpc.status.UNIMPLEMENTED, grpc.status.PERMISSION_DENIED]);
 
 interface Stream {
-  ids: Set<string>;
+  /** The clusters its filter names; "all" when it follows every cluster. */
+  ids: Set<string> | "all";
   controller: AbortController;
   open: boolean;
 }
@@ -96,6 +106,9 @@ export class ClusterWatcher {
   #retryTimer = false;
   #ticker: AbortController | undefined;
   #lastFullList = Number.NEGATIVE_INFINITY;
+  /** Newly tracked clusters an open stream already covers, listed together for their first look. */
+  readonly #firstLooks = new Set<string>();
+  #firstLookTimer = false;
   /** Server calls made by this watcher (Watch subscriptions and Lists), for the benchmark. */
   calls = 0;
 
@@ -183,9 +196,10 @@ export class ClusterWatcher {
       this.#pollSoon();
       return;
     }
-    if (this.#active?.ids.has(id)) {
-      // Already filtered in (a second wait on the same cluster): it still needs a first look.
-      void this.#list([id]);
+    if (this.#active && (this.#active.ids === "all" || this.#active.ids.has(id))) {
+      // Already covered (a stream that follows every cluster, or a second wait on the same
+      // cluster): it still needs a first look.
+      this.#firstLook(id);
       return;
     }
     if (this.#connectTimer) return;
@@ -197,6 +211,22 @@ export class ClusterWatcher {
       },
       () => (this.#connectTimer = false),
     );
+  }
+
+  #firstLook(id: string): void {
+    this.#firstLooks.add(id);
+    if (this.#firstLookTimer) return;
+    this.#firstLookTimer = true;
+    const flush = () => {
+      this.#firstLookTimer = false;
+      const ids = [...this.#firstLooks].filter((waited) => this.#trackers.has(waited));
+      this.#firstLooks.clear();
+      void this.#list(ids);
+    };
+    this.#settings.clock.sleep(this.#settings.subscribeDelayMs, this.#closing.signal).then(flush, () => {
+      this.#firstLookTimer = false;
+      this.#firstLooks.clear();
+    });
   }
 
   /**
@@ -218,6 +248,11 @@ export class ClusterWatcher {
       do {
         this.#connectAgain = false;
         if (!this.#trackers.size || this.#closing.signal.aborted || this.#mode === "polling") break;
+        if (this.#active?.ids === "all") {
+          // Waits that arrived while it was being opened are covered too: they need only a look.
+          for (const id of this.#trackers.keys()) this.#firstLook(id);
+          break;
+        }
         await withRetries(this.#settings.reconnect, () => this.#openStream(), {
           shouldRetry: (error) => !REFUSED.has(grpcCode(error) ?? -1) && this.#trackers.size > 0,
           onRetry: ({ error, delayMs }) => this.#settings.log(`cluster watch: the stream could not be opened (${describeError(error)}); trying again in ${delayMs} ms`),
@@ -236,14 +271,15 @@ export class ClusterWatcher {
   /** Resolves once the new stream is subscribed (and has taken over from the old one); rejects if it fails first. */
   #openStream(): Promise<void> {
     const ids = this.#ids();
-    const stream: Stream = { ids: new Set(ids), controller: new AbortController(), open: false };
+    const everyCluster = ids.length > this.#settings.filterIdsUpTo;
+    const stream: Stream = { ids: everyCluster ? "all" : new Set(ids), controller: new AbortController(), open: false };
     const stop = () => stream.controller.abort();
     this.#closing.signal.addEventListener("abort", stop, { once: true });
     this.calls++;
     return new Promise<void>((resolve, reject) => {
       this.#api.clusters
         .watch(
-          ids,
+          everyCluster ? undefined : ids,
           {
             onOpen: () => {
               stream.open = true;
@@ -259,7 +295,8 @@ export class ClusterWatcher {
               this.#active = stream;
               previous?.controller.abort();
               const wasDropped = this.#dropped;
-              if (this.#mode !== "watching" || wasDropped) this.#settings.log(`cluster watch: subscribed to Events.Watch for ${ids.length} cluster(s)${wasDropped ? " again; reconciling" : ""}`);
+              const widened = everyCluster && previous?.ids !== "all";
+              if (this.#mode !== "watching" || wasDropped || widened) this.#settings.log(`cluster watch: subscribed to Events.Watch for ${everyCluster ? `every cluster (${ids.length} waited on)` : `${ids.length} cluster(s)`}${wasDropped ? " again; reconciling" : ""}`);
               this.#mode = "watching";
               this.#dropped = false;
               if (wasPolling) this.#restartTicker();

@@ -231,6 +231,35 @@ describe.each(GENERATIONS)("%s: cluster waits on the shared watcher", (generatio
   const calledSince = (before: Record<string, number>, suffix: string) =>
     Object.entries(f.sim.calls()).filter(([p]) => p.endsWith(suffix)).reduce((n, [p, v]) => n + v - (before[p] ?? 0), 0);
 
+  it("follows every cluster with one stream past filterIdsUpTo: later waits open no new stream", async () => {
+    configureClusterWatch({ reconcileIntervalMs: 600_000, filterIdsUpTo: 1, log: f.watchLog.log });
+    const api = await apiForInputs({ connection: f.connection });
+    const before = f.sim.calls();
+    const [w1, w2, w3] = ["w1", "w2", "w3"].map((name) => `${name}-${generation}`);
+    const first = watcherFor(api).track(w1);
+    const trackers = [first];
+    try {
+      await f.watchLog.next(/subscribed to Events.Watch for 1 cluster/);
+      // The second wait is past the filter's limit: one stream for every cluster takes over...
+      trackers.push(watcherFor(api).track(w2));
+      await f.watchLog.next(/subscribed to Events.Watch for every cluster \(2 waited on\)/);
+      // ...and covers the third, which gets only its first look (no such cluster yet)...
+      const third = watcherFor(api).track(w3);
+      trackers.push(third);
+      expect((await third.next(10_000))?.cluster).toBeUndefined();
+      // ...then the stream brings its CREATED, with the reconcile 10 minutes away.
+      await api.clusters.create({ id: w3, metadata: {}, spec: { template: "sim_small", templateParameters: {}, nodeSets: {}, ...(generation === "osac" ? { pullSecret: PULL_SECRET } : {}) } });
+      let seen = await third.next(10_000);
+      for (let i = 0; i < 5 && !seen?.cluster; i++) seen = await third.next(10_000);
+      expect(seen?.cluster?.id).toBe(w3);
+      expect(calledSince(before, "Events/Watch")).toBe(2);
+      expect(f.watchLog.count(/refused|dropped/)).toBe(0);
+    } finally {
+      for (const tracker of trackers) tracker.release();
+    }
+    await api.clusters.delete(w3);
+  });
+
   it("ends a deletion wait on the DELETED event: no List, no Get while waiting", async () => {
     const held = await create({ name: "held", labels: STUCK });
     const progressLog = progressLines();
