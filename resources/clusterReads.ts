@@ -14,6 +14,7 @@
 // provider process.
 import type { Cluster, FulfillmentApi } from "../client/api";
 import { systemClock, type Clock } from "../timing/clock";
+import { perConnection, processShared } from "../toolkit/perConnection";
 import type { ClusterOutputs } from "./clusterModel";
 import type { Observed } from "./clusterView";
 import { observe } from "./clusterWaits";
@@ -92,51 +93,26 @@ export class ClusterReader {
   }
 }
 
-const REGISTRY = Symbol.for("pulumi-fulfillment.clusterReaders");
-interface Registry {
-  readers: Map<string, ClusterReader>;
-  settings: Partial<ClusterReadSettings>;
-  templates: Map<string, Promise<TemplateInfo>>;
-}
-
-function registry(): Registry {
-  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-  return (holder[REGISTRY] ??= { readers: new Map(), settings: {}, templates: new Map() });
-}
+const READERS = perConnection<ClusterReader, ClusterReadSettings>("clusterReaders", (api, settings) => new ClusterReader(api, settings));
 
 /** The process's batching reader for this API's connection. */
 export function clusterReaderFor(api: FulfillmentApi): ClusterReader {
-  const { readers, settings } = registry();
-  const key = api.connection.key;
-  let reader = readers.get(key);
-  if (!reader) {
-    const created = new ClusterReader(api, settings);
-    reader = created;
-    readers.set(key, created);
-    api.connection.onClose(() => {
-      created.close();
-      if (readers.get(key) === created) readers.delete(key);
-    });
-  }
-  return reader;
+  return READERS.of(api);
 }
 
 /** Settings for readers made from now on (tests: a longer window, an injected clock). */
 export function configureClusterReads(settings: Partial<ClusterReadSettings>): void {
-  const state = registry();
-  state.settings = settings;
-  for (const reader of state.readers.values()) reader.close();
-  state.readers.clear();
+  READERS.configure(settings);
 }
 
 /** The readers of this process, by connection key. */
 export function clusterReaders(): ReadonlyMap<string, ClusterReader> {
-  return registry().readers;
+  return READERS.all();
 }
 
 /** lookupTemplate, with concurrent lookups of the same template on the same connection sharing one. */
 export function sharedTemplateLookup(api: FulfillmentApi, ref: string): Promise<TemplateInfo> {
-  const { templates } = registry();
+  const templates = processShared("templateLookups", () => new Map<string, Promise<TemplateInfo>>());
   const key = `${api.connection.key}\u0000${ref}`;
   let lookup = templates.get(key);
   if (!lookup) {

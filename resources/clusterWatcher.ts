@@ -26,6 +26,7 @@ import { grpcCode } from "../client/errors";
 import { systemClock, type Clock } from "../timing/clock";
 import { pollUntil } from "../timing/poll";
 import { retryPolicy, withRetries, type RetryPolicy } from "../timing/retry";
+import { perConnection } from "../toolkit/perConnection";
 
 export interface WatchSettings {
   clock: Clock;
@@ -467,43 +468,19 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }
 
-const REGISTRY = Symbol.for("pulumi-fulfillment.clusterWatchers");
-interface Registry {
-  watchers: Map<string, ClusterWatcher>;
-  settings: Partial<WatchSettings>;
-}
-
-function registry(): Registry {
-  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-  return (holder[REGISTRY] ??= { watchers: new Map(), settings: {} });
-}
+const WATCHERS = perConnection<ClusterWatcher, WatchSettings>("clusterWatchers", (api, settings) => new ClusterWatcher(api, settings));
 
 /** The process's watcher for this API's connection. */
 export function watcherFor(api: FulfillmentApi): ClusterWatcher {
-  const { watchers, settings } = registry();
-  const key = api.connection.key;
-  let watcher = watchers.get(key);
-  if (!watcher) {
-    const created = new ClusterWatcher(api, settings);
-    watcher = created;
-    watchers.set(key, created);
-    api.connection.onClose(() => {
-      created.close();
-      if (watchers.get(key) === created) watchers.delete(key);
-    });
-  }
-  return watcher;
+  return WATCHERS.of(api);
 }
 
 /** Settings for watchers made from now on (tests: a quick reconcile, an injected clock); closes the existing ones. */
 export function configureClusterWatch(settings: Partial<WatchSettings>): void {
-  const state = registry();
-  state.settings = settings;
-  for (const watcher of state.watchers.values()) watcher.close();
-  state.watchers.clear();
+  WATCHERS.configure(settings);
 }
 
 /** The watchers of this process, by connection key (the benchmark and tests read their mode and calls). */
 export function clusterWatchers(): ReadonlyMap<string, ClusterWatcher> {
-  return registry().watchers;
+  return WATCHERS.all();
 }
