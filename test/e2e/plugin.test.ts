@@ -16,7 +16,7 @@ import { pulumiCommand } from "../../automation/environment";
 import { createTestPulumi, backendFiles, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
 import { NO_CLI_CONFIG } from "../helpers/paths";
-import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject, pluginEnv } from "../helpers/pluginProject";
 
 interface Fixture {
   sim: Simulator;
@@ -29,13 +29,7 @@ interface Fixture {
 async function fixture(label: string, provisioningDelayMs: number): Promise<Fixture> {
   const sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs, deletionDelayMs: 50 });
   const t = createTestPulumi(label);
-  const env = {
-    ...process.env,
-    ...t.envVars,
-    FULFILLMENT_ADDRESS: sim.address,
-    FULFILLMENT_PLAINTEXT: "true",
-    XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)),
-  };
+  const env = pluginEnv(t, { address: sim.address });
   const client = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, plaintext: true, api: "innabox" }, env: {}, cliConfigPath: NO_CLI_CONFIG }));
   return {
     sim,

@@ -13,8 +13,7 @@ import { apiFor, type FulfillmentApi } from "../../client/api";
 import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
 import { NO_CLI_CONFIG } from "../helpers/paths";
-import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject } from "../helpers/pluginProject";
-import * as path from "node:path";
+import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject, pluginEnv } from "../helpers/pluginProject";
 
 interface Interrupted {
   code: number | null;
@@ -53,7 +52,7 @@ describe("provider plugin: Ctrl-C during a wait", () => {
     // Provisioning outlasts the test: only the cancel can end the create's wait.
     sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 3_600_000, deletionDelayMs: 50 });
     t = createTestPulumi("plugin-cancel");
-    env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)) };
+    env = pluginEnv(t, { address: sim.address });
     client = FulfillmentClient.connect(resolveConnection({ explicit: { address: sim.address, plaintext: true, api: "innabox" }, env: {}, cliConfigPath: NO_CLI_CONFIG }));
     api = await apiFor(client);
   }, 120_000);

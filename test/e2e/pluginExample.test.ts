@@ -1,13 +1,11 @@
 // examples/yaml, the Pulumi YAML program on the provider plugin, on both API generations:
 // up, refresh with no drift, destroy, with the real CLI and the simulator.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPulumi, backendFiles, type TestPulumi } from "../helpers/pulumi";
 import { copyExample, pulumiCli } from "../helpers/cliProject";
-import { NO_CLI_CONFIG } from "../helpers/paths";
 import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
-import { ensureFulfillmentPlugin } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, pluginEnv } from "../helpers/pluginProject";
 
 describe.each(GENERATIONS)("examples/yaml on the %s generation", (generation) => {
   let g: GenerationSimulator;
@@ -26,11 +24,7 @@ describe.each(GENERATIONS)("examples/yaml on the %s generation", (generation) =>
 
   it("comes up, shows no drift on refresh, and is destroyed", async () => {
     const dir = copyExample(t, "yaml");
-    const env = {
-      ...process.env,
-      ...t.envVars,
-      XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)),
-    };
+    const env = pluginEnv(t);
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");
     // The provider configuration, as a user sets it (the token as a secret).

@@ -13,7 +13,7 @@ import { apiFor, type FulfillmentApi } from "../../client/api";
 import { createTestPulumi, REPO_ROOT, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
 import { NO_CLI_CONFIG } from "../helpers/paths";
-import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, pluginEnv } from "../helpers/pluginProject";
 
 describe("pulumi import in a TypeScript project (provider plugin)", () => {
   let sim: Simulator;
@@ -54,13 +54,7 @@ describe("pulumi import in a TypeScript project (provider plugin)", () => {
     // The generated code imports the SDK by its package name, as `npm install @pulumi-fulfillment/sdk` would provide it.
     fs.symlinkSync(path.join(REPO_ROOT, "dist", "sdk"), path.join(dir, "node_modules", "@pulumi-fulfillment", "sdk"), "dir");
 
-    const env = {
-      ...process.env,
-      ...t.envVars,
-      FULFILLMENT_ADDRESS: sim.address,
-      FULFILLMENT_PLAINTEXT: "true",
-      XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)),
-    };
+    const env = pluginEnv(t, { address: sim.address });
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");
     const codeFile = path.join(dir, "imported.ts");

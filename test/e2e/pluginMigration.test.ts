@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
 import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
-import { NO_CLI_CONFIG } from "../helpers/paths";
-import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject, pluginEnv } from "../helpers/pluginProject";
 
 describe("migration from the dynamic resources to the plugin's", () => {
   let sim: Simulator;
@@ -19,7 +18,7 @@ describe("migration from the dynamic resources to the plugin's", () => {
     ensureFulfillmentPlugin();
     sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", controllerDelayMs: 20, provisioningDelayMs: 300, deletionDelayMs: 50 });
     t = createTestPulumi("plugin-migration");
-    env = { ...process.env, ...t.envVars, FULFILLMENT_ADDRESS: sim.address, FULFILLMENT_PLAINTEXT: "true", XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)) };
+    env = pluginEnv(t, { address: sim.address });
   }, 120_000);
 
   afterAll(async () => {

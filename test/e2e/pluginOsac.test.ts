@@ -1,13 +1,11 @@
 // The provider plugin's osac resources with the real CLI, the Pulumi YAML language host and
 // the osac simulator: a ClusterVersion, a ClusterCatalogItem and a Cluster ordered from the
 // item (at the version's image) come up, preview clean, and go on destroy.
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPulumi, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
-import { NO_CLI_CONFIG } from "../helpers/paths";
 import { startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
-import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, writeYamlProject, pluginEnv } from "../helpers/pluginProject";
 
 const IMAGE = "quay.io/openshift-release-dev/ocp-release:4.17.0-x86_64";
 
@@ -53,15 +51,7 @@ describe("provider plugin on the osac generation: ClusterVersion, ClusterCatalog
   });
 
   it("up, preview --expect-no-changes, destroy", async () => {
-    const env = {
-      ...process.env,
-      ...t.envVars,
-      FULFILLMENT_ADDRESS: g.sim.address,
-      FULFILLMENT_TOKEN: g.adminToken,
-      FULFILLMENT_PLAINTEXT: "true",
-      FULFILLMENT_API: "osac",
-      XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)),
-    };
+    const env = pluginEnv(t, { address: g.sim.address, token: g.adminToken, api: "osac" });
     const dir = writeYamlProject(t, "osac-catalog", PROGRAM);
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../simulator";
 import { createTestPulumi, backendFiles, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
-import { NO_CLI_CONFIG } from "../helpers/paths";
-import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, exportedResources, HUB_KUBECONFIG, pluginEnv } from "../helpers/pluginProject";
 
 describe("generated SDK on the provider plugin", () => {
   let sim: Simulator;
@@ -39,7 +38,7 @@ exports.state = web.state;
 exports.kubeconfig = web.kubeconfig;
 `,
     );
-    const env = { ...process.env, ...t.envVars, XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)) };
+    const env = pluginEnv(t);
     const pulumi = pulumiCli(dir, env);
     await pulumi("stack", "init", "dev");
     await pulumi("up", "--yes");

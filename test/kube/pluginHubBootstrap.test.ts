@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalKube, type LocalKube } from "../helpers/localKube";
 import { backendFiles, createTestPulumi, type TestPulumi } from "../helpers/pulumi";
 import { pulumiCli } from "../helpers/cliProject";
-import { NO_CLI_CONFIG } from "../helpers/paths";
 import { startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
-import { ensureFulfillmentPlugin, writeYamlProject } from "../helpers/pluginProject";
+import { ensureFulfillmentPlugin, writeYamlProject, pluginEnv } from "../helpers/pluginProject";
 import { KubeHubOrders } from "../../simulator/kubeHubOrders";
 import { filesContaining, getObject, requireBuilt } from "./kubeTestUtils";
 
@@ -60,15 +59,7 @@ describe("provider plugin: HubBootstrap and ClusterOrderCrd components from Pulu
   });
 
   it("up reaches READY with the ClusterOrder on the hub, preview is clean, destroy leaves no objects, no credential in the state", async () => {
-    const env = {
-      ...process.env,
-      ...t.envVars,
-      FULFILLMENT_ADDRESS: g.sim.address,
-      FULFILLMENT_TOKEN: g.adminToken,
-      FULFILLMENT_PLAINTEXT: "true",
-      FULFILLMENT_API: "osac",
-      XDG_CONFIG_HOME: path.dirname(path.dirname(NO_CLI_CONFIG)),
-    };
+    const env = pluginEnv(t, { address: g.sim.address, token: g.adminToken, api: "osac" });
     const admin = kube.adminKubeconfig;
     const dir = writeYamlProject(t, "plugin-kube-hub", PROGRAM);
     const pulumi = pulumiCli(dir, env);
