@@ -3,11 +3,19 @@
 //   watch   the provider's waits follow one Events.Watch stream (an admin token: the simulator in
 //           guest mode, as the innabox deployment lets only admins watch)
 //   poll    Watch refused (a client token, PERMISSION_DENIED): one shared List per 0.6 s
+//   engine  the engine alone, for comparison: a dynamic resource with no API behind it whose
+//           create sleeps the provisioning time, then prints a line (as our READY line), and
+//           whose read and delete return at once (delete after the simulator's 200 ms). Every
+//           figure of this row is the floor the engine and its dynamic-provider host set.
 // Prints one table; not a test (no pass/fail), run by scripts/bench.sh (`make bench`).
 //
 // Per mode and size:
 //   up                 wall time as a ratio to the provisioning time, minus the engine start-up
-//   READY -> noticed   simulator's READY transition -> the provider's "READY" progress line, p95
+//   READY -> read      simulator's READY transition -> the provider's first GetKubeconfig of the
+//                      cluster, which it sends once it has seen READY: the provider's own latency
+//   READY -> line      simulator's READY transition -> the provider's "READY" progress line in the
+//                      CLI's output: the above plus the engine's diagnostics pipeline (engine row:
+//                      the line's own timestamp -> the CLI's output)
 //   calls/s waiting    API calls the simulator received per second while every cluster waited
 //                      (from the last Create to the first READY)
 //   refresh            wall time, as a ratio to an empty stack's refresh, and to one List of the fleet;
@@ -18,7 +26,7 @@
 //   load               the machine's 1-minute load average when the row was done
 //
 // Settings (environment): BENCH_PROVISIONING_S (20), BENCH_SIZES ("50,200,500"), BENCH_MODES
-// ("watch,poll"), BENCH_PARALLEL (default: the fleet size, so that no cluster waits for a slot),
+// ("watch,poll"; "engine" adds the engine-only row), BENCH_PARALLEL (default: the fleet size, so that no cluster waits for a slot),
 // BENCH_CHECKPOINTS ("on"; "on,off" also runs each size with PULUMI_SKIP_CHECKPOINTS=true, the
 // CLI's flag that writes only the final state of an update, to show what checkpoints cost).
 import * as fs from "node:fs";
@@ -26,6 +34,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { Cluster } from "pulumi-fulfillment";
 import { startSimulator, type Simulator } from "pulumi-fulfillment/simulator";
@@ -38,7 +47,7 @@ import { pulumiCommand, pulumiEnvironment, requireBinary } from "pulumi-fulfillm
 const REPO = path.resolve(__dirname, "../..");
 const PROVISIONING_S = Number(process.env.BENCH_PROVISIONING_S ?? 20);
 const SIZES = (process.env.BENCH_SIZES ?? "50,200,500").split(",").map(Number);
-const MODES = (process.env.BENCH_MODES ?? "watch,poll").split(",") as Array<"watch" | "poll">;
+const MODES = (process.env.BENCH_MODES ?? "watch,poll,engine").split(",") as Array<"watch" | "poll" | "engine">;
 const CHECKPOINTS = (process.env.BENCH_CHECKPOINTS ?? "on").split(",") as Array<"on" | "off">;
 const parallelFor = (size: number) => Number(process.env.BENCH_PARALLEL ?? Math.max(size, 8));
 const ADMIN_TOKEN = `bench-admin-${randomBytes(8).toString("hex")}`;
@@ -108,7 +117,38 @@ class ProviderMemory {
 
 interface Timings {
   readyAt: Map<string, number>;
+  /** The provider's first GetKubeconfig of the cluster, as the simulator received it. */
+  readAt: Map<string, number>;
   noticedAt: Map<string, number>;
+}
+
+interface BaselineInputs {
+  name: string;
+  provisioningMs: number;
+}
+
+/**
+ * The engine-only comparison: what a dynamic resource costs with nothing behind it. Serialized
+ * into the state like any dynamic provider, so it captures nothing.
+ */
+const engineBaseline: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: BaselineInputs) {
+    await new Promise((resolve) => setTimeout(resolve, inputs.provisioningMs));
+    process.stdout.write(`bench-baseline ${inputs.name}: done at ${Date.now()}\n`);
+    return { id: inputs.name, outs: inputs };
+  },
+  async read(id: string, props: BaselineInputs) {
+    return { id, props };
+  },
+  async delete() {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  },
+};
+
+class EngineBaseline extends pulumi.dynamic.Resource {
+  constructor(name: string, args: BaselineInputs) {
+    super(engineBaseline, name, args, {});
+  }
 }
 
 /** Calls per second while every cluster of a run waits: from the last Create to the first READY. */
@@ -147,17 +187,20 @@ async function main(): Promise<void> {
   fs.mkdirSync(backend, { recursive: true });
   const envVars = pulumiEnvironment({ backendUrl: `file://${backend}`, passphrase: "bench" });
   const command = await pulumiCommand();
-  const timings: Timings = { readyAt: new Map(), noticedAt: new Map() };
+  const timings: Timings = { readyAt: new Map(), readAt: new Map(), noticedAt: new Map() };
   const memory = new ProviderMemory();
-  const header = ["mode", "clusters", "--parallel", "up (x provisioning; minus start-up)", "READY -> noticed p95 (max)", "calls/s waiting", "refresh (x empty; x one List)", "refresh calls", "destroy", "provider peak RSS", "load"];
+  const header = ["mode", "clusters", "--parallel", "up (x provisioning; minus start-up)", "READY -> read p95 (max)", "READY -> line p95 (max)", "calls/s waiting", "refresh (x empty; x one List)", "refresh calls", "destroy", "provider peak RSS", "load"];
   const rows: string[][] = [];
   const notes: string[] = [];
 
-  const stackFor = async (sim: Simulator, token: string, name: string, clusters: number, skipCheckpoints = false): Promise<Stack> => {
+  const stackFor = async (sim: Simulator, token: string, name: string, clusters: number, skipCheckpoints = false, baseline = false): Promise<Stack> => {
     const workDir = path.join(root, name);
     fs.mkdirSync(workDir, { recursive: true });
     const program = async () => {
-      for (let i = 0; i < clusters; i++) new Cluster(`c${i}`, { template: "sim_small", name: `c${i}` });
+      for (let i = 0; i < clusters; i++) {
+        if (baseline) new EngineBaseline(`c${i}`, { name: `c${i}`, provisioningMs: provisioning });
+        else new Cluster(`c${i}`, { template: "sim_small", name: `c${i}` });
+      }
       return {};
     };
     const stack = await LocalWorkspace.createOrSelectStack(
@@ -182,6 +225,11 @@ async function main(): Promise<void> {
         for (const line of lines) {
           const m = /cluster '[^']*' \(([0-9a-f-]{36})\): READY \(after/.exec(line);
           if (m && !timings.noticedAt.has(m[1])) timings.noticedAt.set(m[1], now());
+          const b = /bench-baseline (\S+): done at (\d+)/.exec(line);
+          if (b && !timings.noticedAt.has(b[1])) {
+            timings.readyAt.set(b[1], Number(b[2]));
+            timings.noticedAt.set(b[1], Date.now());
+          }
         }
       },
       onEvent: (_event: EngineEvent) => undefined,
@@ -197,6 +245,7 @@ async function main(): Promise<void> {
   let startup = NaN;
   let emptyRefresh = NaN;
   const provisioning = PROVISIONING_S * 1000;
+  const p95 = (xs: number[]) => (xs.length ? `${(percentile(xs, 95) / 1000).toFixed(3)} s (${(Math.max(...xs) / 1000).toFixed(3)} s), n=${xs.length}` : "-");
   try {
     for (const mode of MODES) {
       const sim: Simulator = await startSimulator({
@@ -210,6 +259,11 @@ async function main(): Promise<void> {
         log: (line) => {
           const ready = /^cluster ([0-9a-f-]{36}): READY$/.exec(line);
           if (ready) timings.readyAt.set(ready[1], now());
+        },
+        onCall: (method, request) => {
+          if (!method.endsWith("/GetKubeconfig")) return;
+          const id = (request as unknown as { id?: string }).id;
+          if (id && !timings.readAt.has(id)) timings.readAt.set(id, now());
         },
       });
       const token = mode === "watch" ? ADMIN_TOKEN : CLIENT_TOKEN;
@@ -230,15 +284,19 @@ async function main(): Promise<void> {
           const skipCheckpoints = checkpoints === "off";
           const parallel = parallelFor(size);
           timings.readyAt.clear();
+          timings.readAt.clear();
           timings.noticedAt.clear();
-          const stack = await stackFor(sim, token, `fleet-${mode}-${size}-${checkpoints}`, size, skipCheckpoints);
+          const engine = mode === "engine";
+          const stack = await stackFor(sim, token, `fleet-${mode}-${size}-${checkpoints}`, size, skipCheckpoints, engine);
           const window = new WaitWindow(sim, size, timings);
           memory.start();
           window.begin();
           const up = await timed(() => stack.up({ parallel, ...observe() }));
           const waiting = window.finish();
           const mem = memory.stop();
-          const latencies = [...timings.readyAt].filter(([id]) => timings.noticedAt.has(id)).map(([id, at]) => timings.noticedAt.get(id)! - at);
+          const after = (until: Map<string, number>) => [...timings.readyAt].filter(([id]) => until.has(id)).map(([id, at]) => until.get(id)! - at);
+          const latencies = after(timings.noticedAt);
+          const reads = after(timings.readAt);
           const lists: number[] = [];
           for (let i = 0; i < 6; i++) lists.push((await timed(() => client.call(Clusters.method.list, { limit: 1000 }))).ms);
           const list = median(lists.slice(1));
@@ -255,10 +313,11 @@ async function main(): Promise<void> {
             String(size),
             String(parallel),
             `${seconds(up.ms)} = ${ratio.toFixed(2)}x; ${net.toFixed(2)}x`,
-            `${(percentile(latencies, 95) / 1000).toFixed(3)} s (${(Math.max(...latencies) / 1000).toFixed(3)} s), n=${latencies.length}`,
-            `${waiting.perSecond.toFixed(2)} over ${waiting.seconds.toFixed(0)} s`,
-            `${seconds(refresh.ms)} = ${(refresh.ms / emptyRefresh).toFixed(1)}x; ${((refresh.ms - emptyRefresh) / list).toFixed(0)}x List (${list.toFixed(1)} ms)`,
-            String(refreshCalls),
+            p95(reads),
+            p95(latencies),
+            engine ? "-" : `${waiting.perSecond.toFixed(2)} over ${waiting.seconds.toFixed(0)} s`,
+            `${seconds(refresh.ms)} = ${(refresh.ms / emptyRefresh).toFixed(1)}x` + (engine ? "" : `; ${((refresh.ms - emptyRefresh) / list).toFixed(0)}x List (${list.toFixed(1)} ms)`),
+            engine ? "-" : String(refreshCalls),
             seconds(destroy.ms),
             `${Math.max(mem.peakMb, refreshMem.peakMb).toFixed(0)} MB`,
             os.loadavg()[0].toFixed(1),

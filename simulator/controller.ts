@@ -20,7 +20,7 @@ import { MetadataSchema } from "../proto/gen/private/v1/metadata_type_pb";
 import { ConditionStatus } from "../proto/gen/shared/v1/metadata_pb";
 import { generateKubeconfig, generatePassword } from "./credentials";
 import type { ClusterOrderRequest, HubOrderOutcome, HubOrders, HubRecord } from "./hubOrders";
-import type { Kind, Store } from "./store";
+import type { Kind, ObjectRef, Store } from "./store";
 import { jsonRegistry } from "./views";
 
 export const FINALIZER = "fulfillment-controller";
@@ -162,7 +162,7 @@ export class Controller {
         return;
       }
       this.store.remove(kind, id);
-      this.store.commit();
+      this.store.commit([{ kind, id }]);
       this.options.log(`${kind} ${id}: deleted`);
     }, Math.max(0, due - Date.now()));
     this.removalTimers.set(key, timer);
@@ -229,7 +229,7 @@ export class Controller {
     if (status.state === ClusterState.UNSPECIFIED) {
       this.setState(cluster, ClusterState.PROGRESSING);
       status.conditions = CONDITION_TYPES.map((type) => this.newCondition(type, ConditionStatus.FALSE, now));
-      this.store.commit();
+      this.store.commit(this.touched(id));
       this.options.log(`cluster ${id}: PROGRESSING`);
     }
     if (status.state === ClusterState.PROGRESSING) return this.progressingPass(cluster);
@@ -252,13 +252,13 @@ export class Controller {
       );
       if (hubs.length === 0) {
         if (this.condition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ResourcesUnavailable", this.model.noResourcesMessage)) {
-          this.store.commit();
+          this.store.commit(this.touched(id));
           this.options.log(`cluster ${id}: no hub available`);
         }
         return Date.now() + this.retryMs;
       }
       status.hub = hubs[Math.floor(Math.random() * hubs.length)].id;
-      this.store.commit();
+      this.store.commit(this.touched(id));
       this.options.log(`cluster ${id}: assigned to hub ${status.hub}`);
       // The staged controller places the ClusterOrder in the next pass.
       if (this.model.stagedPasses) return Date.now();
@@ -273,7 +273,7 @@ export class Controller {
         if (!outcome.ok) {
           // Nothing of a failed pass is saved: the cluster keeps its status until it changes or the resync.
           runtime.orderDirty = true;
-          this.store.commit();
+          this.store.commit(this.touched(id));
           return Date.now() + this.options.resyncMs;
         }
         warning = outcome.warning;
@@ -292,7 +292,7 @@ export class Controller {
       this.setState(cluster, ClusterState.FAILED);
       this.condition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "ProvisioningFailed", "provisioning has stopped");
       this.condition(cluster, ClusterConditionType.FAILED, ConditionStatus.TRUE, "ProvisioningFailed", `provisioning of the cluster failed on hub '${status.hub}' (requested by label '${OUTCOME_LABEL}: failed')`);
-      this.store.commit();
+      this.store.commit(this.touched(id));
       this.options.log(`cluster ${id}: FAILED`);
       return undefined;
     }
@@ -306,7 +306,7 @@ export class Controller {
     runtime.password = generatePassword();
     this.condition(cluster, ClusterConditionType.PROGRESSING, ConditionStatus.FALSE, "Provisioned", "the cluster has been provisioned");
     this.condition(cluster, ClusterConditionType.READY, ConditionStatus.TRUE, "Ready", "the cluster is ready");
-    this.store.commit();
+    this.store.commit(this.touched(id));
     this.options.log(`cluster ${id}: READY`);
     return undefined;
   }
@@ -354,7 +354,7 @@ export class Controller {
 
   private addFinalizer(cluster: Cluster): void {
     cluster.metadata!.finalizers.push(FINALIZER);
-    this.store.commit();
+    this.store.commit(this.touched(cluster.id));
   }
 
   private markProgressing(cluster: Cluster): void {
@@ -388,7 +388,7 @@ export class Controller {
       "Provisioning",
       warning ? `${provisioning}; no ClusterOrder was placed: ${warning.message}` : simulated ? `${provisioning} (a simulated hub)` : provisioning,
     );
-    this.store.commit();
+    this.store.commit(this.touched(cluster.id));
   }
 
   private async convergencePass(cluster: Cluster): Promise<number | undefined> {
@@ -403,20 +403,20 @@ export class Controller {
       if (outcome === "gone") return Date.now();
       if (!outcome.ok) {
         runtime.orderDirty = true;
-        this.store.commit();
+        this.store.commit(this.touched(cluster.id));
         return Date.now() + this.options.resyncMs;
       }
     }
     if (this.sameNodeSets(status.nodeSets, wanted)) return undefined;
     if (runtime.nodeSetsChangedAt === undefined) {
       runtime.nodeSetsChangedAt = Date.now();
-      this.store.commit();
+      this.store.commit(this.touched(cluster.id));
     }
     const due = runtime.nodeSetsChangedAt + this.options.nodeSetConvergenceMs;
     if (Date.now() < due) return due;
     status.nodeSets = this.cloneNodeSets(wanted);
     runtime.nodeSetsChangedAt = undefined;
-    this.store.commit();
+    this.store.commit(this.touched(cluster.id));
     this.options.log(`cluster ${cluster.id}: node sets converged`);
     return undefined;
   }
@@ -438,7 +438,7 @@ export class Controller {
     const deleting = this.model.deletingState;
     if (deleting !== undefined && cluster.status && cluster.status.state !== deleting) {
       this.setState(cluster, deleting);
-      this.store.commit();
+      this.store.commit(this.touched(id));
       this.options.log(`cluster ${id}: DELETING`);
     }
     const runtime = this.store.runtimeOf(id);
@@ -454,14 +454,19 @@ export class Controller {
         }
       }
       runtime.orderDeleted = true;
-      this.store.commit();
+      this.store.commit(this.touched(id));
     }
     const due = timestampDate(metadata.deletionTimestamp!).getTime() + this.options.deletionDelayMs;
     if (Date.now() < due) return due;
     metadata.finalizers = metadata.finalizers.filter((finalizer) => finalizer !== FINALIZER);
     if (metadata.finalizers.length === 0) this.removeCluster(id);
-    else this.store.commit();
+    else this.store.commit(this.touched(id));
     return undefined;
+  }
+
+  /** What a pass's commit changed: its cluster, never another object. */
+  private touched(id: string): ObjectRef[] {
+    return [{ kind: "clusters", id }];
   }
 
   private setState(cluster: Cluster, state: ClusterState): void {
@@ -520,7 +525,7 @@ export class Controller {
 
   private removeCluster(id: string): void {
     this.store.remove("clusters", id);
-    this.store.commit();
+    this.store.commit(this.touched(id));
     this.options.log(`cluster ${id}: deleted`);
   }
 }

@@ -1,6 +1,7 @@
 // The fulfillment API simulator: a real gRPC server with the real service's wire
 // format, validation, status codes and lifecycle, for tests, demos and local use.
 import * as grpc from "@grpc/grpc-js";
+import type { Message } from "@bufbuild/protobuf";
 import { Clusters as PrivateClusters } from "../proto/gen/private/v1/clusters_service_pb";
 import { ClusterTemplates as PrivateTemplates } from "../proto/gen/private/v1/cluster_templates_service_pb";
 import { HostClasses as PrivateHostClasses } from "../proto/gen/private/v1/host_classes_service_pb";
@@ -87,6 +88,12 @@ export interface SimulatorOptions {
   /** How often the controller revisits a cluster whose last pass failed (the real one resyncs hourly). Default 1 h. */
   resyncMs?: number;
   log?: (line: string) => void;
+  /**
+   * Sees each API call that passed auth and faults, with its request, before it is answered
+   * (benchmarks time the provider's reads by it). The request holds what the caller sent,
+   * secrets included: keep it in the process.
+   */
+  onCall?: (path: string, request: Message) => void;
 }
 
 export interface Simulator {
@@ -191,7 +198,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { service: Events, handlers: {}, streams: eventsStreams(events, log) },
   ];
   const calls = new Map<string, number>();
-  const newServer = () => buildServer({ apis, auth: osac?.auth ?? auth, faults, tls: options.tls, log, calls });
+  const newServer = () => buildServer({ apis, auth: osac?.auth ?? auth, faults, tls: options.tls, log, calls, onCall: options.onCall });
 
   let server = newServer();
   const port = await bind(server, joinHostPort(host, options.port ?? 0), credentials);

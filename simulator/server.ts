@@ -36,6 +36,8 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** Counts every API call by gRPC path (reflection and health are not API calls). */
   calls?: Map<string, number>;
+  /** Sees each admitted call's request (streams too) before its handler runs. */
+  onCall?: (path: string, request: Message) => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,6 +89,7 @@ function gate(path: string, handler: Handlers[string], options: ServerOptions): 
     void (async () => {
       try {
         const subject = await admit(path, call.metadata, options);
+        options.onCall?.(path, call.request);
         callback(null, await handler(call.request, subject, call.metadata));
       } catch (error) {
         callback(failure(path, error, options));
@@ -100,6 +103,7 @@ function streamGate(path: string, handler: StreamHandler, options: ServerOptions
     void (async () => {
       try {
         const subject = await admit(path, call.metadata, options);
+        options.onCall?.(path, call.request);
         await handler(call.request, subject, call);
         if (!call.cancelled && !call.writableEnded) call.end();
       } catch (error) {

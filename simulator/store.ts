@@ -17,6 +17,12 @@ export { kindSchemas, type ClusterRuntime, type Collections, type InnaboxKind, t
 
 const KINDS = Object.keys(kindSchemas) as Kind[];
 
+/** One object, named by kind and id: what a commit says it changed. */
+export interface ObjectRef {
+  kind: Kind;
+  id: string;
+}
+
 /** Copies of the objects as last published, per kind and id. */
 type Published = { [K in Kind]: Map<string, KindObject<K>> };
 
@@ -34,13 +40,16 @@ export class Store implements Collections {
    * Change tracking, only while the bus has subscribers. Handlers and the controller
    * change objects in place and then commit(), so changes are found by comparing with
    * copies of what was last published: one place sees every create, update and removal.
+   * Creations and removals are found by id on every commit; in-place updates are looked for
+   * in the objects the commit names (all of them when it names none), because comparing
+   * every object at every commit made a fleet's commits quadratic.
    */
   private published?: Published;
   /** Objects removed since the last commit, in their final state. */
   private removed = new Map<string, { kind: Kind; object: KindObject<Kind>; archived?: boolean }>();
   private readonly detach?: () => void;
   /** Run at the start of every commit, before changes are persisted and published. */
-  private readonly commitHooks: Array<() => void> = [];
+  private readonly commitHooks: Array<(touched?: readonly ObjectRef[]) => void> = [];
   /** State kept beside the objects in the state file (osac: the projects), by section name. */
   private readonly sections = new Map<string, { save(): unknown; load(saved: unknown): void }>();
 
@@ -84,16 +93,20 @@ export class Store implements Collections {
     return Object.fromEntries([...this.sections].map(([name, section]) => [name, section.save()]));
   }
 
-  commit(): void {
+  /**
+   * Persists and publishes. `touched`: the objects this write may have changed in place
+   * (new and removed objects are found whatever it says); left out, every object is compared.
+   */
+  commit(touched?: readonly ObjectRef[]): void {
     if (this.frozen) return;
-    for (const hook of this.commitHooks) hook();
-    this.publishChanges();
+    for (const hook of this.commitHooks) hook(touched);
+    this.publishChanges(touched);
     if (!this.file) return;
     writeState(this.file, this, this.schemas);
   }
 
-  /** `hook` runs at the start of every commit (e.g. to maintain metadata.version). */
-  onCommit(hook: () => void): void {
+  /** `hook` runs at the start of every commit (e.g. to maintain metadata.version), with the commit's `touched`. */
+  onCommit(hook: (touched?: readonly ObjectRef[]) => void): void {
     this.commitHooks.push(hook);
   }
 
@@ -152,7 +165,7 @@ export class Store implements Collections {
    * (a Delete that only sets deletion_timestamp included), and for a removal UPDATED if
    * its last change was not yet published, then DELETED with the object as it was last.
    */
-  private publishChanges(): void {
+  private publishChanges(touched?: readonly ObjectRef[]): void {
     const published = this.published;
     if (!published || !this.events) return;
     const changes: ObjectChange[] = [];
@@ -160,7 +173,11 @@ export class Store implements Collections {
       changes.push({ id: randomUUID(), type, kind, object } as ObjectChange);
     for (const kind of KINDS) {
       const seen = published[kind] as Map<string, KindObject<Kind>>;
-      for (const [id, object] of this.collection(kind) as Map<string, KindObject<Kind>>) {
+      const current = this.collection(kind) as Map<string, KindObject<Kind>>;
+      const candidates = touched === undefined ? current.keys() : candidatesOf(kind, touched, current, seen);
+      for (const id of candidates) {
+        const object = current.get(id);
+        if (!object) continue;
         const before = seen.get(id);
         if (before && this.same(kind, before, object)) continue;
         const after = this.copy(kind, object);
@@ -168,7 +185,7 @@ export class Store implements Collections {
         change(before ? EventType.OBJECT_UPDATED : EventType.OBJECT_CREATED, kind, after);
       }
       for (const [id, before] of seen) {
-        if (this.collection(kind).has(id)) continue;
+        if (current.has(id)) continue;
         seen.delete(id);
         const removal = this.removed.get(`${kind}/${id}`);
         const last = removal?.object;
@@ -209,6 +226,13 @@ export class Store implements Collections {
   }
 }
 
+
+/** The touched objects of one kind, then any object of it not published yet (a creation). */
+function* candidatesOf(kind: Kind, touched: readonly ObjectRef[], current: Map<string, unknown>, seen: Map<string, unknown>): Iterable<string> {
+  const named = new Set(touched.filter((ref) => ref.kind === kind).map((ref) => ref.id));
+  yield* named;
+  for (const id of current.keys()) if (!seen.has(id) && !named.has(id)) yield id;
+}
 
 /** Byte-wise order, like the database's ORDER BY id with the C collation. */
 export function compareIds(a: string, b: string): number {

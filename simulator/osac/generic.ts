@@ -148,7 +148,7 @@ export function osacHandlers(service: DescService, kind: Kind, view: OsacView, h
       if (!e.directory.hasProject(meta.tenant, meta.project)) throw invalidArgument(`project '${meta.project}' doesn't exist`);
       meta.creationTimestamp = timestampNow();
       collection().set(object.id, object);
-      e.store.commit();
+      e.store.commit([{ kind, id: object.id }]);
       hooks.afterCreate?.(e, object);
       return create(output("Create"), { object: respond(object) });
     },
@@ -205,10 +205,10 @@ export function osacHandlers(service: DescService, kind: Kind, view: OsacView, h
       if (meta.tenant !== before.tenant) throw invalidArgument("field 'metadata.tenant' is immutable");
       if (meta.project !== before.project) throw invalidArgument("field 'metadata.project' is immutable");
       collection().set(merged.id, merged);
-      e.store.commit();
+      e.store.commit([{ kind, id: merged.id }]);
       if (meta.deletionTimestamp && meta.finalizers.length === 0) {
         e.store.remove(kind, merged.id, { archived: true });
-        e.store.commit();
+        e.store.commit([{ kind, id: merged.id }]);
       }
       hooks.afterUpdate?.(e, current, merged);
       return create(output("Update"), { object: respond(merged) });
@@ -223,7 +223,7 @@ export function osacHandlers(service: DescService, kind: Kind, view: OsacView, h
       meta.deletionTimestamp = timestampNow();
       const removed = meta.finalizers.length === 0;
       if (removed) e.store.remove(kind, id, { archived: true });
-      e.store.commit();
+      e.store.commit([{ kind, id }]);
       hooks.afterDelete?.(e, id, removed);
       return create(output("Delete"));
     },

@@ -130,7 +130,7 @@ export function crudHandlers<K extends InnaboxKind>(
       metadata.creators = [subject.name === "guest" && hooks.guestCreator ? hooks.guestCreator : subject.name];
       metadata.tenants = ["shared"];
       store.collection(kind).set(object.id, object);
-      store.commit();
+      store.commit([{ kind, id: object.id }]);
       hooks.afterCreate?.(env(), object);
       return create(output("Create"), { object: view.toView(object) });
     },
@@ -157,7 +157,7 @@ export function crudHandlers<K extends InnaboxKind>(
         validateName(merged.metadata?.name ?? "");
       }
       store.collection(kind).set(merged.id, merged);
-      store.commit();
+      store.commit([{ kind, id: merged.id }]);
       hooks.afterUpdate?.(env(), current, merged);
       return create(output("Update"), { object: view.toView(merged) });
     },
@@ -168,7 +168,7 @@ export function crudHandlers<K extends InnaboxKind>(
       const object = find(id);
       const metadata = (object.metadata ??= create(MetadataSchema));
       metadata.deletionTimestamp ??= timestampNow();
-      store.commit();
+      store.commit([{ kind, id }]);
       hooks.afterDelete?.(env(), id);
       return create(output("Delete"));
     },

@@ -25,6 +25,24 @@ function fakeJwt(sub: string): string {
   return `${part({ alg: "RS256" })}.${part({ sub })}.c2lnbmF0dXJl`;
 }
 
+describe("call observer", () => {
+  test("onCall sees each admitted call with its request, and no refused one", async () => {
+    const seen: Array<{ path: string; id?: string }> = [];
+    const sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", auth: { clientTokens: ["observer-token"], adminTokens: [] },
+      onCall: (path, request) => seen.push({ path, id: (request as unknown as { id?: string }).id }),
+    });
+    const api = new RawClient(sim.address);
+    try {
+      expect((await grpcError(api.call(Clusters.method.get, { id: "refused" }))).code).toBe(grpc.status.UNAUTHENTICATED);
+      expect((await grpcError(api.call(Clusters.method.get, { id: "absent" }, "observer-token"))).code).toBe(grpc.status.NOT_FOUND);
+      expect(seen).toEqual([{ path: "/fulfillment.v1.Clusters/Get", id: "absent" }]);
+    } finally {
+      api.close();
+      await sim.stop();
+    }
+  });
+});
+
 describe("auth", () => {
   const CLIENT = "client-secret-token";
   const ADMIN = "admin-secret-token";
