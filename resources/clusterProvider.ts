@@ -32,11 +32,11 @@ import {
   type NodeSetState,
 } from "./clusterModel";
 import { describeCluster, displayName, equalByType, nodeSetsOf, storedParameters, templateDefaults, toDomainNodeSets, toOutputs } from "./clusterView";
-import { observe, waitForClusterReady, waitForDeletion, waitForNodeSets } from "./clusterWaits";
+import { observe, refreshObservation, waitForClusterReady, waitForDeletion, waitForNodeSets } from "./clusterWaits";
 import { plannedTemplate } from "./plannedTemplates";
-import { clusterReaderFor, refreshObservation, sharedTemplateLookup } from "./clusterReads";
+import { clusterReaderFor, sharedTemplateLookup } from "./clusterReads";
 import { checkAgainstCatalogItem, lookupCatalogItem, type CatalogItemInfo } from "./clusterCatalog";
-import { lookupHostTypeId, lookupTemplate, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
+import { lookupHostTypeId, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
 export { pendingHintAfterMs } from "./clusterWaits";
 
@@ -88,7 +88,7 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
   let template: TemplateInfo;
   let untyped = new Set<string>();
   try {
-    template = await lookupTemplate(api, inputs.template ?? "");
+    template = await sharedTemplateLookup(api, inputs.template ?? "");
   } catch (error) {
     // Not on the service yet, but a ClusterTemplate resource of this program describes it
     // (a new stack's preview): validate against that description instead.
@@ -187,7 +187,7 @@ async function checkCatalogCluster(api: FulfillmentApi, address: string, inputs:
   if (isUnknown(item.template)) return [];
   let template: TemplateInfo | undefined;
   try {
-    template = await lookupTemplate(api, item.template);
+    template = await sharedTemplateLookup(api, item.template);
   } catch {
     template = plannedTemplate(address, item.template);
   }
@@ -298,7 +298,7 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   // Ordered by catalog item: the item names the template whose parameter types pack the values.
   const item = inputs.catalogItem ? await lookupCatalogItem(api, "", inputs.catalogItem) : undefined;
   if (inputs.catalogItem && !item) throw new Error(`there is no catalog item with identifier or name '${inputs.catalogItem}' that your token can see`);
-  const template = await lookupTemplate(api, item?.template ?? inputs.template ?? "");
+  const template = await sharedTemplateLookup(api, item?.template ?? inputs.template ?? "");
   const templateParameters = typedParameters(template, inputs.templateParameters);
   const nodeSets: Record<string, NodeSetState> = {};
   for (const [key, nodeSet] of Object.entries(inputs.nodeSets ?? {})) nodeSets[key] = { hostClass: hostTypeOf(nodeSet) ?? "", size: nodeSet.size };

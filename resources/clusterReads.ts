@@ -1,8 +1,9 @@
 // Reads of many clusters at once: `pulumi refresh` of a fleet sends the provider one Read
-// per cluster, all at about the same time. Reads of one connection that arrive within
-// batchWindowMs share one List by ids (and, for those that need their hub, one List of the
-// admin API), and concurrent lookups of the same template share one call, so a refresh of
-// 500 clusters asks the service a handful of Lists instead of 2,500 calls.
+// per cluster, all at about the same time, and a fleet's creates see READY within moments
+// of each other. Reads of one connection that arrive within batchWindowMs share one List by
+// ids (and, for those that need their hub, one List of the admin API), and concurrent
+// lookups of the same template share one call, so a refresh of 500 clusters asks the
+// service a handful of Lists instead of 2,500 calls.
 //
 // What a refresh does not read again: a cluster's kubeconfig and password, while it stays
 // READY at the same API URL with both in the state (secret there). They change only when
@@ -15,9 +16,6 @@
 import type { Cluster, FulfillmentApi } from "../client/api";
 import { systemClock, type Clock } from "../timing/clock";
 import { perConnection, processShared } from "../toolkit/perConnection";
-import type { ClusterOutputs } from "./clusterModel";
-import type { Observed } from "./clusterView";
-import { observe } from "./clusterWaits";
 import { lookupTemplate, type TemplateInfo } from "./templateLookup";
 
 export interface ClusterReadSettings {
@@ -37,6 +35,7 @@ const MAX_BATCH = 1000;
 
 interface Pending {
   id: string;
+  needsCluster: boolean;
   needsHub: boolean;
   resolve: (read: { cluster: Cluster | undefined; hub: string | undefined }) => void;
   reject: (error: unknown) => void;
@@ -57,8 +56,17 @@ export class ClusterReader {
 
   /** The cluster as Get would return it (undefined: the service does not have it) and, when asked for, its hub. */
   read(id: string, options: { hub: boolean }): Promise<{ cluster: Cluster | undefined; hub: string | undefined }> {
+    return this.#enqueue(id, true, options.hub);
+  }
+
+  /** The hub the cluster landed on, as `api.clusters.hubOf` answers ("" when the token may not read the admin API). */
+  async hubOf(id: string): Promise<string> {
+    return (await this.#enqueue(id, false, true)).hub ?? "";
+  }
+
+  #enqueue(id: string, needsCluster: boolean, needsHub: boolean): Promise<{ cluster: Cluster | undefined; hub: string | undefined }> {
     return new Promise((resolve, reject) => {
-      this.#batch.push({ id, needsHub: options.hub, resolve, reject });
+      this.#batch.push({ id, needsCluster, needsHub, resolve, reject });
       if (this.#batch.length >= MAX_BATCH) this.#flush();
       else if (this.#batch.length === 1) {
         const batch = this.#batch;
@@ -81,11 +89,14 @@ export class ClusterReader {
   }
 
   async #send(batch: Pending[]): Promise<void> {
-    const ids = [...new Set(batch.map((p) => p.id))];
+    const ids = [...new Set(batch.filter((p) => p.needsCluster).map((p) => p.id))];
     const hubIds = [...new Set(batch.filter((p) => p.needsHub).map((p) => p.id))];
     try {
-      this.calls += hubIds.length ? 2 : 1;
-      const [clusters, hubs] = await Promise.all([this.#api.clusters.getMany(ids), hubIds.length ? this.#api.clusters.hubsOf(hubIds) : new Map<string, string>()]);
+      this.calls += (ids.length ? 1 : 0) + (hubIds.length ? 1 : 0);
+      const [clusters, hubs] = await Promise.all([
+        ids.length ? this.#api.clusters.getMany(ids) : new Map<string, Cluster>(),
+        hubIds.length ? this.#api.clusters.hubsOf(hubIds) : new Map<string, string>(),
+      ]);
       for (const p of batch) p.resolve({ cluster: clusters.get(p.id), hub: p.needsHub ? (hubs.get(p.id) ?? "") : undefined });
     } catch (error) {
       for (const p of batch) p.reject(error);
@@ -120,18 +131,4 @@ export function sharedTemplateLookup(api: FulfillmentApi, ref: string): Promise<
     templates.set(key, lookup);
   }
   return lookup;
-}
-
-/**
- * What a refresh shows beyond the cluster: the stored kubeconfig and password while the
- * cluster stays READY at the API URL they were read for, else read again (observe); the
- * hub from the batch, or the stored one.
- */
-export async function refreshObservation(api: FulfillmentApi, cluster: Cluster, previous: Partial<ClusterOutputs>, hub: string | undefined): Promise<Observed> {
-  const stillReady = cluster.status.state === "READY" && previous.state === "READY" && previous.apiUrl === cluster.status.apiUrl;
-  if (stillReady && previous.kubeconfig && previous.password) {
-    return { cluster, hub: hub ?? previous.hub ?? "", kubeconfig: previous.kubeconfig, password: previous.password };
-  }
-  const observed = await observe(api, cluster);
-  return hub === undefined ? observed : { ...observed, hub };
 }

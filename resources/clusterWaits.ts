@@ -10,6 +10,8 @@ import { formatDuration } from "../timing/duration";
 import { pollUntil, untilAborted } from "../timing/poll";
 import { errorMessage, progress } from "../toolkit/common";
 import { currentOperation } from "../toolkit/operation";
+import type { ClusterOutputs } from "./clusterModel";
+import { clusterReaderFor } from "./clusterReads";
 import { describeCluster, failureMessage, type Observed } from "./clusterView";
 import { watcherFor } from "./clusterWatcher";
 
@@ -30,7 +32,8 @@ const HEARTBEAT_MS = 1_000;
  * poll loop over sightings (the next change the stream or the shared List sees, without a
  * call of its own; one Get when nothing was seen within a heartbeat), so its progress line
  * comes the moment the change arrives. The sighting that ends it is then settled by one
- * Get, which the caller needs anyway (the whole cluster); if that Get no longer agrees
+ * read of the whole cluster, which the caller needs anyway (through the batching reader,
+ * so a fleet's settling reads share Lists); if that read no longer agrees
  * (events come in no guaranteed order), the wait goes on until its deadline.
  */
 async function settled(
@@ -51,7 +54,8 @@ async function settled(
   try {
     for (let first = true; ; first = false) {
       await poll(look, first ? timeout : Math.max(1, deadline - Date.now()));
-      const whole = await untilAborted(api.clusters.get(id), signal);
+      // A fleet's waits end within moments of each other: their Gets share a List.
+      const whole = (await untilAborted(clusterReaderFor(api).read(id, { hub: false }), signal)).cluster;
       if (ends(whole)) return whole;
     }
   } finally {
@@ -236,7 +240,7 @@ async function credentialsOnceReadable(api: FulfillmentApi, id: string, label: s
  * READY, its kubeconfig and password. `waitForCredentials` (create, update) retries the
  * real server's INTERNAL until the deadline; refresh takes one look and keeps going.
  */
-export async function observe(api: FulfillmentApi, cluster: Cluster, waitForCredentials?: { label: string; deadline: number }): Promise<Observed> {
+export async function observe(api: FulfillmentApi, cluster: Cluster, waitForCredentials?: { label: string; deadline: number }, knownHub?: string): Promise<Observed> {
   const ready = cluster.status.state === "READY";
   const credentials = async () => {
     if (!ready) return { kubeconfig: "", password: "" };
@@ -251,8 +255,20 @@ export async function observe(api: FulfillmentApi, cluster: Cluster, waitForCred
       throw error;
     }
   };
-  const [hub, creds] = await Promise.all([api.clusters.hubOf(cluster.id), credentials()]);
+  const [hub, creds] = await Promise.all([knownHub ?? clusterReaderFor(api).hubOf(cluster.id), credentials()]);
   return { cluster, hub, ...creds };
+}
+/**
+ * What a refresh shows beyond the cluster: the stored kubeconfig and password while the
+ * cluster stays READY at the API URL they were read for, else read again (observe); the
+ * hub from the batch, or the stored one.
+ */
+export async function refreshObservation(api: FulfillmentApi, cluster: Cluster, previous: Partial<ClusterOutputs>, hub: string | undefined): Promise<Observed> {
+  const stillReady = cluster.status.state === "READY" && previous.state === "READY" && previous.apiUrl === cluster.status.apiUrl;
+  if (stillReady && previous.kubeconfig && previous.password) {
+    return { cluster, hub: hub ?? previous.hub ?? "", kubeconfig: previous.kubeconfig, password: previous.password };
+  }
+  return observe(api, cluster, undefined, hub);
 }
 
 export async function waitForDeletion(api: FulfillmentApi, id: string, label: string, timeout: number): Promise<void> {
