@@ -25,7 +25,14 @@ type Resolved =
 
 class FilterError extends Error {}
 
-export type Predicate = (message: Message) => boolean;
+export type Predicate = ((message: Message) => boolean) & {
+  /**
+   * Set when the filter itself says which ids can match (`this.id in [...]` or
+   * `this.id == '...'`, alone or in a conjunction): a List looks only at those objects,
+   * as the database answers such a filter from its primary key instead of every row.
+   */
+  candidateIds?: ReadonlySet<string>;
+};
 
 export interface FilterOptions {
   /**
@@ -46,7 +53,7 @@ export function compileFilter(expression: string | undefined, schema: DescMessag
   } catch {
     throw internal("failed to list");
   }
-  return (message) => {
+  const predicate: Predicate = (message) => {
     const data = options.osac ? toOsacFilterJson(schema, message) : toFilterJson(schema, message);
     let result: unknown;
     try {
@@ -58,6 +65,42 @@ export function compileFilter(expression: string | undefined, schema: DescMessag
     if (typeof result !== "boolean") throw internal("failed to list");
     return result;
   };
+  const ids = requiredIds(evaluate.ast);
+  if (ids) predicate.candidateIds = ids;
+  return predicate;
+}
+
+/** The objects of `collection` a List with this filter needs to evaluate it on. */
+export function listCandidates<T>(collection: ReadonlyMap<string, T>, matches: Predicate): T[] {
+  if (!matches.candidateIds) return [...collection.values()];
+  const found: T[] = [];
+  for (const id of matches.candidateIds) {
+    const object = collection.get(id);
+    if (object !== undefined) found.push(object);
+  }
+  return found;
+}
+
+/** The only ids an object matching `node` can have, when its top-level conjunction pins `this.id`. */
+function requiredIds(node: ASTNode): Set<string> | undefined {
+  if (node.op === "&&") {
+    const [left, right] = node.args.map(requiredIds);
+    if (left && right) return new Set([...left].filter((id) => right.has(id)));
+    return left ?? right;
+  }
+  const isThisId = (candidate: ASTNode) =>
+    candidate.op === "." && candidate.args[0].op === "id" && candidate.args[0].args === "this" && candidate.args[1] === "id";
+  const stringValue = (candidate: ASTNode) => (candidate.op === "value" && typeof candidate.args === "string" ? candidate.args : undefined);
+  if (node.op === "in" && isThisId(node.args[0]) && node.args[1].op === "list") {
+    const values = node.args[1].args.map(stringValue);
+    return values.every((value) => value !== undefined) ? new Set(values as string[]) : undefined;
+  }
+  if (node.op === "==") {
+    const [left, right] = node.args;
+    const value = isThisId(left) ? stringValue(right) : isThisId(right) ? stringValue(left) : undefined;
+    return value === undefined ? undefined : new Set([value]);
+  }
+  return undefined;
 }
 
 function toFilterJson(schema: DescMessage, message: Message): unknown {

@@ -9,7 +9,7 @@ import { timestampNow, type FieldMask } from "@bufbuild/protobuf/wkt";
 import { status, type Metadata as GrpcMetadata } from "@grpc/grpc-js";
 import { MetadataSchema } from "../../proto/gen/osac/private/v1/metadata_type_pb";
 import { ApiError, internal, invalidArgument, objectExists, objectNotFound } from "../errors";
-import { compileFilter } from "../filter";
+import { compileFilter, listCandidates } from "../filter";
 import { applyPaths, isKnownPath } from "../masks";
 import type { Handlers, Env } from "../services/crud";
 import { compareIds, type Kind } from "../store";
@@ -109,7 +109,7 @@ export function osacHandlers(service: DescService, kind: Kind, view: OsacView, h
     List: (request, subject) => {
       const { offset, limit, filter } = request as unknown as ListRequest;
       const matches = compileFilter(filter, schema, { osac: true });
-      const items = [...collection().values()]
+      const items = listCandidates(collection(), matches)
         .filter((object) => visible(subject as OsacSubject, object))
         .sort((a, b) => compareIds(a.id, b.id))
         .filter((object) => matches(object as unknown as Message));

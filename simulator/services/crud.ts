@@ -8,7 +8,7 @@ import type { Metadata as GrpcMetadata } from "@grpc/grpc-js";
 import type { Subject } from "../auth";
 import type { Controller } from "../controller";
 import { invalidArgument, objectExists, objectNotFound } from "../errors";
-import { compileFilter } from "../filter";
+import { compileFilter, listCandidates } from "../filter";
 import { applyPaths, checkPaths } from "../masks";
 import { compareIds, kindSchemas, type InnaboxKind, type KindObject, type Store } from "../store";
 import { validateName } from "../validation";
@@ -101,7 +101,7 @@ export function crudHandlers<K extends InnaboxKind>(
     List: (request) => {
       const { offset, limit, filter } = request as unknown as ListRequest;
       const matches = compileFilter(filter, view.schema);
-      const items = [...env().store.collection(kind).values()]
+      const items = listCandidates(env().store.collection(kind), matches)
         .sort((a, b) => compareIds(a.id, b.id))
         .map((object) => view.toView(object))
         .filter(matches);

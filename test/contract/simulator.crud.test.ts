@@ -324,6 +324,12 @@ describe("list", () => {
     ["this.metadata.name == 'dev' && this.metadata.labels.team == 'b'", ["list-b"]],
     ["(this.id == 'list-a' || this.id == 'list-d') && this.metadata.name != 'x'", ["list-a", "list-d"]],
     ["this.id == 'list-a' || this.metadata.labels.team == 'a'", ["list-a", "list-c"]],
+    // Filters that pin the ids (answered from those objects only) still apply the rest of the expression.
+    ["this.id in ['list-d', 'list-b', 'absent']", ["list-b", "list-d"]],
+    ["this.id in ['list-a', 'list-b'] && this.metadata.name == 'dev'", ["list-b"]],
+    ["'list-c' == this.id && this.id in ['list-c', 'list-a']", ["list-c"]],
+    ["this.id in ['list-a'] && this.id in ['list-b']", []],
+    ["!(this.id in ['list-a', 'list-b'])", ["list-c", "list-d"]],
   ])("filter %s", async (filter, expected) => {
     const result = await ids(`this.id.startsWith('list-') && (${filter})`);
     expect(result.ids).toEqual(expected);
