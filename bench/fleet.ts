@@ -11,6 +11,10 @@
 //
 // Per mode and size:
 //   up                 wall time as a ratio to the provisioning time, minus the engine start-up
+//   Creates over       from the first Create the simulator received to the last (engine row:
+//                      from the first create that began to the last): how fast the engine sends them
+//   last line -> end   from the last READY line to the end of `up`: the engine and the program
+//                      finishing (the program resolves every resource's outputs, then exits)
 //   READY -> read      simulator's READY transition -> the provider's first GetKubeconfig of the
 //                      cluster, which it sends once it has seen READY: the provider's own latency
 //   READY -> line      simulator's READY transition -> the provider's "READY" progress line in the
@@ -34,9 +38,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
-import { Cluster } from "pulumi-fulfillment";
 import { startSimulator, type Simulator } from "pulumi-fulfillment/simulator";
 import { FulfillmentClient } from "pulumi-fulfillment/dist/client/client";
 import { resolveConnection } from "pulumi-fulfillment/dist/client/connection";
@@ -119,36 +121,9 @@ interface Timings {
   readyAt: Map<string, number>;
   /** The provider's first GetKubeconfig of the cluster, as the simulator received it. */
   readAt: Map<string, number>;
+  /** When each Create reached the simulator (engine row: when each create began). */
+  createdAt: number[];
   noticedAt: Map<string, number>;
-}
-
-interface BaselineInputs {
-  name: string;
-  provisioningMs: number;
-}
-
-/**
- * The engine-only comparison: what a dynamic resource costs with nothing behind it. Serialized
- * into the state like any dynamic provider, so it captures nothing.
- */
-const engineBaseline: pulumi.dynamic.ResourceProvider = {
-  async create(inputs: BaselineInputs) {
-    await new Promise((resolve) => setTimeout(resolve, inputs.provisioningMs));
-    process.stdout.write(`bench-baseline ${inputs.name}: done at ${Date.now()}\n`);
-    return { id: inputs.name, outs: inputs };
-  },
-  async read(id: string, props: BaselineInputs) {
-    return { id, props };
-  },
-  async delete() {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  },
-};
-
-class EngineBaseline extends pulumi.dynamic.Resource {
-  constructor(name: string, args: BaselineInputs) {
-    super(engineBaseline, name, args, {});
-  }
 }
 
 /** Calls per second while every cluster of a run waits: from the last Create to the first READY. */
@@ -187,27 +162,34 @@ async function main(): Promise<void> {
   fs.mkdirSync(backend, { recursive: true });
   const envVars = pulumiEnvironment({ backendUrl: `file://${backend}`, passphrase: "bench" });
   const command = await pulumiCommand();
-  const timings: Timings = { readyAt: new Map(), readAt: new Map(), noticedAt: new Map() };
+  const timings: Timings = { readyAt: new Map(), readAt: new Map(), noticedAt: new Map(), createdAt: [] };
   const memory = new ProviderMemory();
-  const header = ["mode", "clusters", "--parallel", "up (x provisioning; minus start-up)", "READY -> read p95 (max)", "READY -> line p95 (max)", "calls/s waiting", "refresh (x empty; x one List)", "refresh calls", "destroy", "provider peak RSS", "load"];
+  const header = ["mode", "clusters", "--parallel", "up (x provisioning; minus start-up)", "Creates over", "last line -> up ends", "READY -> read p95 (max)", "READY -> line p95 (max)", "calls/s waiting", "refresh (x empty; x one List)", "refresh calls", "destroy", "provider peak RSS", "load"];
   const rows: string[][] = [];
   const notes: string[] = [];
 
+  // The program runs in the language host's own process, as a user's does: inline, it would
+  // share this process (and its event loop) with the simulator.
   const stackFor = async (sim: Simulator, token: string, name: string, clusters: number, skipCheckpoints = false, baseline = false): Promise<Stack> => {
     const workDir = path.join(root, name);
     fs.mkdirSync(workDir, { recursive: true });
-    const program = async () => {
-      for (let i = 0; i < clusters; i++) {
-        if (baseline) new EngineBaseline(`c${i}`, { name: `c${i}`, provisioningMs: provisioning });
-        else new Cluster(`c${i}`, { template: "sim_small", name: `c${i}` });
-      }
-      return {};
-    };
     const stack = await LocalWorkspace.createOrSelectStack(
-      { projectName: name, stackName: "bench", program },
-      { workDir, envVars: skipCheckpoints ? { ...envVars, PULUMI_SKIP_CHECKPOINTS: "true" } : envVars, pulumiCommand: command, projectSettings: { name, runtime: "nodejs", backend: { url: `file://${backend}` } } },
+      { workDir, stackName: "bench" },
+      {
+        envVars: skipCheckpoints ? { ...envVars, PULUMI_SKIP_CHECKPOINTS: "true" } : envVars,
+        pulumiCommand: command,
+        projectSettings: {
+          name,
+          runtime: { name: "nodejs", options: { typescript: false } },
+          main: path.relative(workDir, path.join(__dirname, "fleetProgram.js")),
+          backend: { url: `file://${backend}` },
+        },
+      },
     );
     await stack.setAllConfig({
+      "bench:clusters": { value: String(clusters) },
+      "bench:engineBaseline": { value: String(baseline) },
+      "bench:provisioningMs": { value: String(provisioning) },
       "fulfillment:address": { value: sim.address },
       "fulfillment:plaintext": { value: "true" },
       "fulfillment:token": { value: token, secret: true },
@@ -228,6 +210,7 @@ async function main(): Promise<void> {
           const b = /bench-baseline (\S+): done at (\d+)/.exec(line);
           if (b && !timings.noticedAt.has(b[1])) {
             timings.readyAt.set(b[1], Number(b[2]));
+            timings.createdAt.push(Number(b[2]) - provisioning);
             timings.noticedAt.set(b[1], Date.now());
           }
         }
@@ -261,6 +244,7 @@ async function main(): Promise<void> {
           if (ready) timings.readyAt.set(ready[1], now());
         },
         onCall: (method, request) => {
+          if (method.endsWith("Clusters/Create")) timings.createdAt.push(now());
           if (!method.endsWith("/GetKubeconfig")) return;
           const id = (request as unknown as { id?: string }).id;
           if (id && !timings.readAt.has(id)) timings.readAt.set(id, now());
@@ -286,12 +270,14 @@ async function main(): Promise<void> {
           timings.readyAt.clear();
           timings.readAt.clear();
           timings.noticedAt.clear();
+          timings.createdAt.length = 0;
           const engine = mode === "engine";
           const stack = await stackFor(sim, token, `fleet-${mode}-${size}-${checkpoints}`, size, skipCheckpoints, engine);
           const window = new WaitWindow(sim, size, timings);
           memory.start();
           window.begin();
           const up = await timed(() => stack.up({ parallel, ...observe() }));
+          const upEnded = now();
           const waiting = window.finish();
           const mem = memory.stop();
           const after = (until: Map<string, number>) => [...timings.readyAt].filter(([id]) => until.has(id)).map(([id, at]) => until.get(id)! - at);
@@ -313,6 +299,8 @@ async function main(): Promise<void> {
             String(size),
             String(parallel),
             `${seconds(up.ms)} = ${ratio.toFixed(2)}x; ${net.toFixed(2)}x`,
+            timings.createdAt.length ? seconds(Math.max(...timings.createdAt) - Math.min(...timings.createdAt)) : "-",
+            timings.noticedAt.size ? seconds(upEnded - Math.max(...timings.noticedAt.values())) : "-",
             p95(reads),
             p95(latencies),
             engine ? "-" : `${waiting.perSecond.toFixed(2)} over ${waiting.seconds.toFixed(0)} s`,

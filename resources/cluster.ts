@@ -60,7 +60,8 @@ export interface ClusterCondition {
 
 const provider = delegatingProvider("dist/resources/clusterProvider");
 
-const OUTPUTS = [
+/** The outputs a Cluster has beyond its inputs (the benchmark's engine-only row mirrors them). */
+export const CLUSTER_OUTPUTS = [
   "clusterId",
   "templateId",
   "effectiveTemplateParameters",
@@ -124,7 +125,7 @@ export class Cluster extends pulumi.dynamic.Resource {
     const { props, options } = resourceArguments(args, opts, {
       secretInputs: ["connection", "pullSecret"],
       secretOutputs: CLUSTER_SECRET_OUTPUTS,
-      outputs: OUTPUTS,
+      outputs: CLUSTER_OUTPUTS,
     });
     super(provider, name, props, options, "fulfillment", "Cluster");
   }

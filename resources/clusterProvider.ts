@@ -34,7 +34,7 @@ import {
 import { describeCluster, displayName, equalByType, nodeSetsOf, storedParameters, templateDefaults, toDomainNodeSets, toOutputs } from "./clusterView";
 import { observe, refreshObservation, waitForClusterReady, waitForDeletion, waitForNodeSets } from "./clusterWaits";
 import { plannedTemplate } from "./plannedTemplates";
-import { clusterReaderFor, sharedTemplateLookup } from "./clusterReads";
+import { CHECK_TEMPLATE_REUSE_MS, clusterReaderFor, sharedTemplateLookup } from "./clusterReads";
 import { checkAgainstCatalogItem, lookupCatalogItem, type CatalogItemInfo } from "./clusterCatalog";
 import { lookupHostTypeId, TemplateNotFoundError, type TemplateInfo } from "./templateLookup";
 
@@ -88,7 +88,7 @@ async function checkAgainstTemplate(api: FulfillmentApi, address: string, inputs
   let template: TemplateInfo;
   let untyped = new Set<string>();
   try {
-    template = await sharedTemplateLookup(api, inputs.template ?? "");
+    template = await sharedTemplateLookup(api, inputs.template ?? "", { reuseForMs: CHECK_TEMPLATE_REUSE_MS });
   } catch (error) {
     // Not on the service yet, but a ClusterTemplate resource of this program describes it
     // (a new stack's preview): validate against that description instead.
@@ -187,7 +187,7 @@ async function checkCatalogCluster(api: FulfillmentApi, address: string, inputs:
   if (isUnknown(item.template)) return [];
   let template: TemplateInfo | undefined;
   try {
-    template = await sharedTemplateLookup(api, item.template);
+    template = await sharedTemplateLookup(api, item.template, { reuseForMs: CHECK_TEMPLATE_REUSE_MS });
   } catch {
     template = plannedTemplate(address, item.template);
   }

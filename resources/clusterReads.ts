@@ -121,14 +121,35 @@ export function clusterReaders(): ReadonlyMap<string, ClusterReader> {
   return READERS.all();
 }
 
-/** lookupTemplate, with concurrent lookups of the same template on the same connection sharing one. */
-export function sharedTemplateLookup(api: FulfillmentApi, ref: string): Promise<TemplateInfo> {
-  const templates = processShared("templateLookups", () => new Map<string, Promise<TemplateInfo>>());
+/**
+ * How long a template read for a check answers the checks that follow. The engine checks a
+ * fleet's resources one after another, each waiting for the one before, so a read per
+ * check would put one round trip per cluster on the path to the first Create. Creates,
+ * which pack parameters by the template's types, share only lookups in flight.
+ */
+export const CHECK_TEMPLATE_REUSE_MS = 5_000;
+
+interface TemplateLookup {
+  lookup: Promise<TemplateInfo>;
+  /** When it succeeded; undefined while in flight. */
+  doneAt?: number;
+}
+
+/**
+ * lookupTemplate, with concurrent lookups of the same template on the same connection
+ * sharing one, and a lookup that succeeded less than `reuseForMs` ago answering too.
+ */
+export function sharedTemplateLookup(api: FulfillmentApi, ref: string, options: { reuseForMs?: number; clock?: Clock } = {}): Promise<TemplateInfo> {
+  const clock = options.clock ?? systemClock;
+  const templates = processShared("templateLookups", () => new Map<string, TemplateLookup>());
   const key = `${api.connection.key}\u0000${ref}`;
-  let lookup = templates.get(key);
-  if (!lookup) {
-    lookup = lookupTemplate(api, ref).finally(() => templates.delete(key));
-    templates.set(key, lookup);
-  }
-  return lookup;
+  const known = templates.get(key);
+  if (known && (known.doneAt === undefined || clock.now() - known.doneAt < (options.reuseForMs ?? 0))) return known.lookup;
+  const entry: TemplateLookup = { lookup: lookupTemplate(api, ref) };
+  templates.set(key, entry);
+  entry.lookup.then(
+    () => (entry.doneAt = clock.now()),
+    () => templates.get(key) === entry && templates.delete(key),
+  );
+  return entry.lookup;
 }

@@ -10,7 +10,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { closeAllClients } from "../../client/client";
 import * as clusterProvider from "../../resources/clusterProvider";
 import type { ClusterOutputs } from "../../resources/clusterModel";
-import { clusterReaders, configureClusterReads } from "../../resources/clusterReads";
+import { clusterReaders, configureClusterReads, sharedTemplateLookup } from "../../resources/clusterReads";
+import { apiForInputs } from "../../toolkit/connect";
+import type { Clock } from "../../timing/clock";
 import { configureClusterWatch } from "../../resources/clusterWatcher";
 import { GENERATIONS, startGenerationSimulator, type GenerationSimulator } from "../helpers/generations";
 import { logLines, type LogLines } from "../helpers/logLines";
@@ -108,6 +110,35 @@ describe.each(GENERATIONS)("%s: cluster reads of a refresh", (generation) => {
     expect(readA.props).toMatchObject({ kubeconfig: outsA.kubeconfig, password: outsA.password, hub: "hub" });
     expect(readB.props).toMatchObject({ kubeconfig: outsB.kubeconfig, password: outsB.password, apiUrl: outsB.apiUrl });
     await Promise.all([a, b].map((c) => clusterProvider.delete(c.id, c.outs as ClusterOutputs)));
+  });
+
+  it("checks one after another share a template read for a few seconds; a failed read is not kept", async () => {
+    const gets = () => service.sim.calls()[`/${pkg}.ClusterTemplates/Get`] ?? 0;
+    const before = gets();
+    for (const name of ["k0", "k1", "k2"]) {
+      const checked = await clusterProvider.check({}, { template: "sim_small", name, connection });
+      expect(checked.failures ?? []).toEqual([]);
+    }
+    expect(gets() - before).toBe(1);
+
+    const api = await apiForInputs({ connection } as Parameters<typeof apiForInputs>[0]);
+    let at = 1_000_000;
+    const clock: Clock = { now: () => at, sleep: async () => undefined };
+    const first = gets();
+    await sharedTemplateLookup(api, "sim_medium", { reuseForMs: 5_000, clock });
+    at += 4_999;
+    await sharedTemplateLookup(api, "sim_medium", { reuseForMs: 5_000, clock });
+    expect(gets() - first).toBe(1);
+    // Reuse is the caller's choice: a create shares only a lookup in flight.
+    await sharedTemplateLookup(api, "sim_medium", { clock });
+    expect(gets() - first).toBe(2);
+    at += 5_000;
+    await sharedTemplateLookup(api, "sim_medium", { reuseForMs: 5_000, clock });
+    expect(gets() - first).toBe(3);
+
+    service.sim.faults.failMethod(`/${pkg}.ClusterTemplates/Get`, 1, 7, "permission denied");
+    await expect(sharedTemplateLookup(api, "sim_small_gone", { reuseForMs: 5_000, clock })).rejects.toThrow(/PERMISSION_DENIED/);
+    await expect(sharedTemplateLookup(api, "sim_small_gone", { reuseForMs: 5_000, clock })).rejects.toThrow(/no cluster template/);
   });
 
   it("fails every read of a batch with the List's error, naming the method", async () => {
