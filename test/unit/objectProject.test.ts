@@ -141,12 +141,13 @@ describe("on the osac simulator", () => {
   });
 
   it("a project that does not exist: the server's words and the fix, and nothing is created", async () => {
+    // One at a time: a create started early could fail before anything awaits it (an unhandled rejection).
     for (const attempt of [
-      templates.create(template({ templateId: "proj_nowhere", project: "teama", connection: osacConnection })),
-      hostClasses.create(hostClass({ hostClassId: "proj_nowhere", project: "teama", connection: osacConnection })),
-      hubs.create(hub({ hubId: "proj-nowhere", project: "teama", connection: osacConnection })),
+      () => templates.create(template({ templateId: "proj_nowhere", project: "teama", connection: osacConnection })),
+      () => hostClasses.create(hostClass({ hostClassId: "proj_nowhere", project: "teama", connection: osacConnection })),
+      () => hubs.create(hub({ hubId: "proj-nowhere", project: "teama", connection: osacConnection })),
     ]) {
-      const error = await attempt.then(
+      const error = await attempt().then(
         () => undefined,
         (e: unknown) => e as Error,
       );
