@@ -1,12 +1,14 @@
 // Fleet benchmark of the Cluster resource through the real engine against the simulator, with
-// a fixed simulated provisioning time, at several fleet sizes and in both wait modes:
+// a fixed simulated provisioning time, at several fleet sizes, in both wait modes and beside
+// the engine alone. The program (bench/fleetProgram.ts) runs in the language host's process:
 //   watch   the provider's waits follow one Events.Watch stream (an admin token: the simulator in
 //           guest mode, as the innabox deployment lets only admins watch)
 //   poll    Watch refused (a client token, PERMISSION_DENIED): one shared List per 0.6 s
-//   engine  the engine alone, for comparison: a dynamic resource with no API behind it whose
-//           create sleeps the provisioning time, then prints a line (as our READY line), and
-//           whose read and delete return at once (delete after the simulator's 200 ms). Every
-//           figure of this row is the floor the engine and its dynamic-provider host set.
+//   engine  the engine alone, for comparison: a dynamic resource of a Cluster's shape with no
+//           API behind it, whose create sleeps the provisioning time, then prints a line (as our
+//           READY line), and whose read and delete return at once (delete after the simulator's
+//           200 ms). Each figure of this row is the floor the engine, the Node.js SDK and the
+//           dynamic-provider host set for a fleet of that size.
 // Prints one table; not a test (no pass/fail), run by scripts/bench.sh (`make bench`).
 //
 // Per mode and size:
@@ -16,7 +18,7 @@
 //   last line -> end   from the last READY line to the end of `up`: the engine and the program
 //                      finishing (the program resolves every resource's outputs, then exits)
 //   READY -> read      simulator's READY transition -> the provider's first GetKubeconfig of the
-//                      cluster, which it sends once it has seen READY: the provider's own latency
+//                      cluster, which it sends once it has seen READY and settled it with a read
 //   READY -> line      simulator's READY transition -> the provider's "READY" progress line in the
 //                      CLI's output: the above plus the engine's diagnostics pipeline (engine row:
 //                      the line's own timestamp -> the CLI's output)
@@ -30,7 +32,7 @@
 //   load               the machine's 1-minute load average when the row was done
 //
 // Settings (environment): BENCH_PROVISIONING_S (20), BENCH_SIZES ("50,200,500"), BENCH_MODES
-// ("watch,poll"; "engine" adds the engine-only row), BENCH_PARALLEL (default: the fleet size, so that no cluster waits for a slot),
+// ("watch,poll,engine"), BENCH_PARALLEL (default: the fleet size, so that no cluster waits for a slot),
 // BENCH_CHECKPOINTS ("on"; "on,off" also runs each size with PULUMI_SKIP_CHECKPOINTS=true, the
 // CLI's flag that writes only the final state of an update, to show what checkpoints cost).
 import * as fs from "node:fs";

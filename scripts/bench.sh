@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: compiles bench/ against the built package (dist/) and runs the benchmarks,
 # which print a table of figures (see bench/fleet.ts for what each figure means).
-#   BENCH_PROVISIONING_S=20 BENCH_SIZES=50,200,500 BENCH_MODES=watch,poll BENCH_PARALLEL=<fleet size> scripts/bench.sh
+#   BENCH_PROVISIONING_S=20 BENCH_SIZES=50,200,500 BENCH_MODES=watch,poll,engine BENCH_CHECKPOINTS=on BENCH_PARALLEL=<fleet size> scripts/bench.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
