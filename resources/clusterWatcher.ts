@@ -15,7 +15,8 @@
 //   every waited cluster again as soon as the new stream is subscribed.
 // - When Watch is refused (UNIMPLEMENTED; PERMISSION_DENIED: the innabox deployment lets
 //   only admins watch), the same loop lists every waited cluster each pollIntervalMs: one
-//   List for the fleet instead of one Get per cluster. Watch is asked again every
+//   List for the fleet instead of one Get per cluster; a new wait's first look is a List of
+//   the waits added within subscribeDelayMs. Watch is asked again every
 //   watchRetryIntervalMs (a policy that changed, a server restarted with another one).
 //
 // Only ClusterProgress values are kept (no parameters, no pull secret). The registry lives
@@ -107,7 +108,7 @@ export class ClusterWatcher {
   #retryTimer = false;
   #ticker: AbortController | undefined;
   #lastFullList = Number.NEGATIVE_INFINITY;
-  /** Newly tracked clusters an open stream already covers, listed together for their first look. */
+  /** Newly tracked clusters an open stream already covers (or, polling, any), listed together for their first look. */
   readonly #firstLooks = new Set<string>();
   #firstLookTimer = false;
   /** Server calls made by this watcher (Watch subscriptions and Lists), for the benchmark. */
@@ -194,7 +195,10 @@ export class ClusterWatcher {
     if (this.#closing.signal.aborted) return;
     this.#startTicker();
     if (this.#mode === "polling") {
-      this.#pollSoon();
+      // Its first look comes from a List of the new clusters, the ticker keeping its pace:
+      // restarting the ticker for each new wait put the shared List off for as long as a
+      // fleet's creates kept arriving, and every wait read its cluster itself meanwhile.
+      this.#firstLook(id);
       return;
     }
     if (this.#active && (this.#active.ids === "all" || this.#active.ids.has(id))) {
@@ -438,19 +442,6 @@ export class ClusterWatcher {
     this.#ticker?.abort();
     this.#ticker = undefined;
     if (this.#trackers.size) this.#startTicker();
-  }
-
-  /** A new cluster in polling mode: its first look comes with the next tick, brought forward. */
-  #pollSoon(): void {
-    if (this.#connectTimer) return;
-    this.#connectTimer = true;
-    this.#settings.clock.sleep(this.#settings.subscribeDelayMs, this.#closing.signal).then(
-      () => {
-        this.#connectTimer = false;
-        this.#restartTicker();
-      },
-      () => (this.#connectTimer = false),
-    );
   }
 
   /** Nothing to wait for: stop the stream and the loop (a later wait starts them again). */

@@ -127,6 +127,8 @@ interface Fixture {
   simLog: LogLines;
   watchLog: LogLines;
   connection: Record<string, unknown>;
+  /** The filter of every Clusters/List the simulator answered, in order. */
+  listFilters: string[];
 }
 
 const watcher = () => [...clusterWatchers().values()][0];
@@ -134,11 +136,15 @@ const publicGet = (generation: string) => (generation === "osac" ? "/osac.public
 
 async function fixture(generation: "innabox" | "osac", options: { clientToken?: boolean } = {}): Promise<Fixture & { close(): Promise<void> }> {
   const simLog = logLines();
-  const timings = { controllerDelayMs: 10, provisioningDelayMs: 600, deletionDelayMs: 10, log: simLog.log };
+  const listFilters: string[] = [];
+  const onCall = (path: string, request: unknown) => {
+    if (path.endsWith("Clusters/List")) listFilters.push((request as { filter?: string }).filter ?? "");
+  };
+  const timings = { controllerDelayMs: 10, provisioningDelayMs: 600, deletionDelayMs: 10, log: simLog.log, onCall };
   if (generation === "osac") {
     const service = await startGenerationSimulator("osac", timings);
     await service.api.hubs.create({ id: "hub", metadata: { name: "", labels: {}, finalizers: [] }, kubeconfig: unreachableHubKubeconfig("x"), namespace: "orders" });
-    return { sim: service.sim, simLog, watchLog: logLines(), connection: { address: service.sim.address, plaintext: true, token: service.adminToken }, close: () => service.close() };
+    return { sim: service.sim, simLog, watchLog: logLines(), listFilters, connection: { address: service.sim.address, plaintext: true, token: service.adminToken }, close: () => service.close() };
   }
   const sim = await startSimulator({ api: "innabox", seed: "catalog", hubs: "simulated", ...timings, ...(options.clientToken ? { auth: { clientTokens: ["client-7b1e9f"], adminTokens: ["admin-2c8d4a"] } } : {}) });
   const raw = new RawClient(sim.address, options.clientToken ? { token: "admin-2c8d4a" } : {});
@@ -148,6 +154,7 @@ async function fixture(generation: "innabox" | "osac", options: { clientToken?: 
     sim,
     simLog,
     watchLog: logLines(),
+    listFilters,
     connection: { address: sim.address, plaintext: true, ...(options.clientToken ? { token: "client-7b1e9f" } : {}) },
     close: () => sim.stop(),
   };
@@ -298,6 +305,43 @@ describe.each(GENERATIONS)("%s: cluster waits on the shared watcher", (generatio
     expect(f.watchLog.lines.length).toBeGreaterThanOrEqual(subscriptions);
     expect(f.watchLog.count(/refused|dropped/)).toBe(0);
     expect(f.sim.snapshot().clusters).toEqual([]);
+  });
+
+  it("while polling, new waits get their first look from one List of them, not from the next poll", async () => {
+    if (generation === "osac") f.sim.faults.failMethod("osac.public.v1.Events/Watch", 1, grpc.status.UNIMPLEMENTED, "unknown method Watch");
+    else {
+      await f.close();
+      f = await fixture("innabox", { clientToken: true });
+    }
+    // The shared poll is ten minutes away: only the first look can answer within the test.
+    configureClusterWatch({ reconcileIntervalMs: 600_000, pollIntervalMs: 600_000, watchRetryIntervalMs: 600_000, log: f.watchLog.log });
+    const api = await apiForInputs({ connection: f.connection });
+    const ids = ["l1", "l2", "l3"].map((name) => `${name}-${generation}`);
+    for (const id of ids.slice(0, 2)) {
+      await api.clusters.create({ id, metadata: {}, spec: { template: "sim_small", templateParameters: {}, nodeSets: {}, ...(generation === "osac" ? { pullSecret: PULL_SECRET } : {}) } });
+    }
+    const trackers = [watcherFor(api).track(ids[0])];
+    try {
+      await f.watchLog.next(/Events.Watch refused/);
+      expect(watcher().mode).toBe("polling");
+      expect((await trackers[0].next(10_000))?.cluster?.id).toBe(ids[0]);
+      // Two more waits while polling (one for a cluster that does not exist yet): one List of
+      // those two, not of every waited cluster.
+      const before = f.sim.calls();
+      const listed = f.listFilters.length;
+      trackers.push(watcherFor(api).track(ids[1]), watcherFor(api).track(ids[2]));
+      expect((await trackers[1].next(10_000))?.cluster?.id).toBe(ids[1]);
+      expect((await trackers[2].next(10_000))?.cluster).toBeUndefined();
+      expect(calledSince(before, "Clusters/List")).toBe(1);
+      expect(calledSince(before, publicGet(generation))).toBe(0);
+      const [filter] = f.listFilters.slice(listed);
+      expect(filter).toContain(ids[1]);
+      expect(filter).toContain(ids[2]);
+      expect(filter).not.toContain(ids[0]);
+    } finally {
+      for (const tracker of trackers) tracker.release();
+    }
+    for (const id of ids.slice(0, 2)) await api.clusters.delete(id);
   });
 
   it("asks for Watch again after a refusal, and follows the stream once it is allowed", async () => {
