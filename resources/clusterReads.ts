@@ -59,7 +59,7 @@ export class ClusterReader {
     return this.#enqueue(id, true, options.hub);
   }
 
-  /** The hub the cluster landed on, as `api.clusters.hubOf` answers ("" when the token may not read the admin API). */
+  /** The hub the cluster landed on, through the batch's `api.clusters.hubsOf` ("" when the token may not read the admin API). */
   async hubOf(id: string): Promise<string> {
     return (await this.#enqueue(id, false, true)).hub ?? "";
   }

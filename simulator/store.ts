@@ -174,8 +174,7 @@ export class Store implements Collections {
     for (const kind of KINDS) {
       const seen = published[kind] as Map<string, KindObject<Kind>>;
       const current = this.collection(kind) as Map<string, KindObject<Kind>>;
-      const candidates = touched === undefined ? current.keys() : candidatesOf(kind, touched, current, seen);
-      for (const id of candidates) {
+      for (const id of commitCandidates(kind, touched, current, seen)) {
         const object = current.get(id);
         if (!object) continue;
         const before = seen.get(id);
@@ -227,8 +226,15 @@ export class Store implements Collections {
 }
 
 
-/** The touched objects of one kind, then any object of it not published yet (a creation). */
-function* candidatesOf(kind: Kind, touched: readonly ObjectRef[], current: Map<string, unknown>, seen: Map<string, unknown>): Iterable<string> {
+/**
+ * The ids of `kind` a commit may have changed, by what it names (`touched`, every object
+ * when undefined) and any object not yet in `seen` (a creation); named ids may be gone.
+ */
+export function* commitCandidates(kind: Kind, touched: readonly ObjectRef[] | undefined, current: ReadonlyMap<string, unknown>, seen: ReadonlyMap<string, unknown>): Iterable<string> {
+  if (touched === undefined) {
+    yield* current.keys();
+    return;
+  }
   const named = new Set(touched.filter((ref) => ref.kind === kind).map((ref) => ref.id));
   yield* named;
   for (const id of current.keys()) if (!seen.has(id) && !named.has(id)) yield id;

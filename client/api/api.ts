@@ -35,8 +35,6 @@ export interface ClusterWatchHandlers {
 export interface ClustersApi {
   /** undefined when there is no such cluster. */
   get(id: string): Promise<Cluster | undefined>;
-  /** The hub a cluster landed on ("" when this token may not read the admin API). */
-  hubOf(id: string): Promise<string>;
   /** The hubs of these clusters by one List (admin API); empty when this token may not read it. */
   hubsOf(ids: readonly string[]): Promise<Map<string, string>>;
   create(cluster: ClusterCreate): Promise<Cluster | undefined>;

@@ -79,8 +79,6 @@ export function clusterReadCalls<W, D>(client: FulfillmentClient, methods: { pub
         return hubs;
       }, new Map<string, string>()),
     get: (id: string) => orUndefined(async () => toDomain((await call<{ object?: W }>(methods.public.get, id)).object as W)),
-    /** The hub a cluster landed on ("" when this token may not read the admin API). */
-    hubOf: (id: string) => adminOnly(async () => (await call<{ object?: { status?: { hub?: string } } }>(methods.private.get, id)).object?.status?.hub ?? "", ""),
     delete: (id: string) => deleted(() => call(methods.public.delete, id)),
     kubeconfig: async (id: string) => (await call<{ kubeconfig: string }>(methods.public.getKubeconfig, id)).kubeconfig,
     password: async (id: string) => (await call<{ password: string }>(methods.public.getPassword, id)).password,

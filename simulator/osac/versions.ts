@@ -4,7 +4,7 @@
 // generic_server.go equivalentObjects. Runs at the start of every store commit.
 import { clone, create, equals, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { MetadataSchema } from "../../proto/gen/osac/private/v1/metadata_type_pb";
-import type { Kind, ObjectRef, Store } from "../store";
+import { commitCandidates, type Kind, type ObjectRef, type Store } from "../store";
 import { osacCollection, type Stored } from "./model";
 
 const KINDS: Kind[] = ["clusters", "templates", "hostClasses", "hubs", "catalogItems"];
@@ -35,10 +35,9 @@ export function trackVersions(store: Store): void {
     for (const kind of KINDS) {
       const seen = last.get(kind)!;
       const current = osacCollection(store, kind);
-      // As the store's own change tracking: the objects the commit names, and new ones.
-      const named = touched && new Set(touched.filter((ref) => ref.kind === kind).map((ref) => ref.id));
-      for (const [id, object] of current) {
-        if (named && !named.has(id) && seen.has(id)) continue;
+      for (const id of commitCandidates(kind, touched, current, seen)) {
+        const object = current.get(id);
+        if (!object) continue;
         const before = seen.get(id);
         if (before && !equivalent(store.schemas[kind], before, object)) {
           (object.metadata ??= create(MetadataSchema)).version = (before.metadata?.version ?? 0) + 1;
